@@ -1,0 +1,3 @@
+from arxdocker.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""Command-line entry point: argument parsing and wiring only.
+
+Each subcommand lives in `arxdocker/commands/<name>.py` with two functions:
+`configure(parser)` adds its arguments, `run(args) -> int` does the work. Command modules import
+only argparse at module level, so `arxdocker --version` and `--help` stay fast; heavy libraries
+(rich, python-on-whales, the docker SDK) are imported inside `run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from arxdocker import __version__
+from arxdocker.errors import ArxError
+
+# name -> (module under arxdocker.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "analyze": ("analyze", "report cached and rebuilt steps from a saved BuildKit progress log"),
+}
+
+EPILOG = """\
+examples:
+  docker buildx build --progress=rawjson . 2> build.json; arxdocker analyze build.json
+  arxdocker analyze ci-build.log --json | jq .summary
+
+Run `arxdocker COMMAND --help` for the options of each command.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arxdocker",
+        description="Fast Docker BuildKit builds, and a clear answer to why they are slow.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"arxdocker {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(f"arxdocker.commands.{module_name}")
+        sub = subparsers.add_parser(
+            name,
+            help=help_text,
+            description=(module.__doc__ or help_text).strip(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.configure(sub)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def _fast_version(argv: list[str]) -> bool:
+    # `--version` must not pay for importing every command module.
+    if argv == ["--version"]:
+        print(f"arxdocker {__version__}")
+        return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if _fast_version(argv):
+        return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except ArxError as error:
+        print(f"arxdocker: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `arxdocker analyze ... | head` closing the pipe early is not an error.
+        sys.stderr.close()
+        return 0

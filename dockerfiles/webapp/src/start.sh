@@ -1,0 +1,2 @@
+#!/bin/sh
+httpd -f -p 8080 -h /srv

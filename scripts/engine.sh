@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Provision and run a real BuildKit engine for arxdocker's tests and demo.
+#
+#   scripts/engine.sh up       use a reachable engine that can export cache, or build and start one
+#   scripts/engine.sh down     stop only what `up` started (by pid)
+#   scripts/engine.sh status   say what is running
+#   scripts/engine.sh env      print the `export ...` lines for a shell or pytest
+#
+# The engine is made only from Debian packages (see shared/ENGINE.md): dockerd 26 and containerd
+# from trixie (unpacked, never installed), runc, iptables, the OCI registry and busybox-static from
+# the machine's own release. Everything it writes lives under $ARXDOCKER_ENGINE_DIR (default:
+# .engine/ in the checkout, git-ignored).
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+state_dir=${ARXDOCKER_ENGINE_DIR:-$repo_root/.engine}
+prefix=$state_dir/prefix
+debs=$state_dir/debs
+config_dir=$state_dir/docker-config
+# A unix socket path must fit in 107 bytes, so the socket and exec root live in a short /run path
+# named after the state folder rather than inside a possibly deep checkout.
+run_id=$(printf '%s' "$state_dir" | sha256sum | cut -c1-10)
+run_dir=/run/arxdocker-$run_id
+socket=$run_dir/docker.sock
+base_image=${ARXDOCKER_BASE_IMAGE:-arxdocker/busybox:1}
+
+log() { printf 'engine: %s\n' "$*" >&2; }
+die() { printf 'engine: error: %s\n' "$*" >&2; exit 1; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+registry_port() {
+  if [ -f "$state_dir/registry.port" ]; then cat "$state_dir/registry.port"; return; fi
+  python3 - <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+PY
+}
+
+# An engine someone else runs is used as is, when it can export build cache: either its buildx
+# builder is not the plain `docker` driver, or dockerd uses the containerd image store.
+external_engine_ok() {
+  [ -n "${ARXDOCKER_FORCE_OWN_ENGINE:-}" ] && return 1
+  [ "${DOCKER_HOST:-}" = "unix://$socket" ] && return 1
+  timeout 10 docker info >/dev/null 2>&1 || return 1
+  timeout 10 docker buildx version >/dev/null 2>&1 || return 1
+  local driver
+  driver=$(timeout 10 docker buildx inspect 2>/dev/null | awk '/^Driver:/ {print $2; exit}')
+  [ -n "$driver" ] && [ "$driver" != docker ] && return 0
+  timeout 10 docker info --format '{{json .DriverStatus}}' 2>/dev/null | grep -q 'io.containerd.snapshotter'
+}
+
+own_engine_running() {
+  pid_alive "$state_dir/dockerd.pid" && DOCKER_HOST=unix://$socket timeout 10 docker info >/dev/null 2>&1
+}
+
+print_env() {
+  local port
+  port=$(registry_port)
+  if own_engine_running; then
+    echo "export DOCKER_HOST=unix://$socket"
+    echo "export DOCKER_CONFIG=$config_dir"
+  elif external_engine_ok; then
+    [ -n "${DOCKER_HOST:-}" ] && echo "export DOCKER_HOST=$DOCKER_HOST"
+    [ -n "${DOCKER_CONFIG:-}" ] && echo "export DOCKER_CONFIG=$DOCKER_CONFIG"
+  else
+    die "no engine is running; start one with: scripts/engine.sh up"
+  fi
+  echo "export ARXDOCKER_TEST_REGISTRY=127.0.0.1:$port"
+  echo "export ARXDOCKER_BASE_IMAGE=$base_image"
+}
+
+apt_source_uri() {
+  # The archive address comes from the machine's own apt setup; no host is written here.
+  local uri=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1=="deb" {for (i=2;i<=NF;i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list)
+  fi
+  [ -n "$uri" ] || die "cannot find a Debian archive address in /etc/apt/sources.list(.d)"
+  echo "$uri"
+}
+
+install_host_packages() {
+  local missing=()
+  for pkg in runc iptables docker-registry busybox-static; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing from Debian: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+fetch_trixie_engine() {
+  [ -x "$prefix/usr/sbin/dockerd" ] && [ -x "$prefix/usr/libexec/docker/cli-plugins/docker-buildx" ] \
+    && [ -x "$prefix/usr/bin/containerd" ] && return
+  local uri apt_dir
+  uri=$(apt_source_uri)
+  apt_dir=$state_dir/apt
+  mkdir -p "$apt_dir/lists/partial" "$debs" "$prefix"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri trixie main" >"$apt_dir/sources.list"
+  local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$apt_dir/lists" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  log "fetching dockerd, containerd and buildx from Debian trixie"
+  apt-get "${opts[@]}" update -qq >/dev/null
+  (cd "$debs" && apt-get "${opts[@]}" download docker.io docker-buildx containerd >/dev/null)
+  for deb in "$debs"/*.deb; do dpkg -x "$deb" "$prefix"; done
+}
+
+make_base_image() {
+  docker image inspect "$base_image" >/dev/null 2>&1 && return
+  log "importing base image $base_image from busybox-static"
+  local root=$state_dir/busybox-root
+  rm -rf "$root"
+  mkdir -p "$root/bin" "$root/etc/ssl/certs" "$root/tmp" "$root/root"
+  cp /bin/busybox "$root/bin/busybox"
+  for applet in $("$root/bin/busybox" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  [ -f /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+  echo 'root:x:0:' >"$root/etc/group"
+  tar -C "$root" -c . | docker import \
+    -c 'ENV PATH=/bin' -c 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' \
+    -c 'CMD ["/bin/sh"]' - "$base_image" >/dev/null
+  rm -rf "$root"
+}
+
+start_dockerd() {
+  own_engine_running && return
+  mkdir -p "$run_dir" "$state_dir/data" "$config_dir/cli-plugins"
+  ln -sf "$prefix/usr/libexec/docker/cli-plugins/docker-buildx" "$config_dir/cli-plugins/docker-buildx"
+  echo '{"features": {"containerd-snapshotter": true}}' >"$state_dir/daemon.json"
+  log "starting dockerd (socket $socket)"
+  PATH=$prefix/usr/bin:$prefix/usr/sbin:/usr/sbin:/usr/bin:/sbin:/bin setsid \
+    "$prefix/usr/sbin/dockerd" --config-file "$state_dir/daemon.json" \
+    --data-root "$state_dir/data" --exec-root "$run_dir/exec" \
+    -H "unix://$socket" --pidfile "$state_dir/dockerd.pid" \
+    </dev/null >"$state_dir/dockerd.log" 2>&1 &
+  for _ in $(seq 1 120); do
+    DOCKER_HOST=unix://$socket docker info >/dev/null 2>&1 && return
+    sleep 0.5
+  done
+  tail -20 "$state_dir/dockerd.log" >&2
+  die "dockerd did not answer within 60 s; its log is $state_dir/dockerd.log"
+}
+
+start_registry() {
+  local port
+  port=$(registry_port)
+  echo "$port" >"$state_dir/registry.port"
+  if pid_alive "$state_dir/registry.pid"; then return; fi
+  mkdir -p "$state_dir/registry-data"
+  cat >"$state_dir/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $state_dir/registry-data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+EOF
+  log "starting the OCI registry on 127.0.0.1:$port"
+  setsid docker-registry serve "$state_dir/registry.yml" </dev/null >"$state_dir/registry.log" 2>&1 &
+  echo $! >"$state_dir/registry.pid"
+  for _ in $(seq 1 40); do
+    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/v2/', timeout=1)" \
+      2>/dev/null && return
+    sleep 0.25
+  done
+  die "the registry did not answer on 127.0.0.1:$port; its log is $state_dir/registry.log"
+}
+
+cmd_up() {
+  mkdir -p "$state_dir"
+  if external_engine_ok; then
+    log "using the engine already reachable (${DOCKER_HOST:-default socket})"
+    command -v docker-registry >/dev/null || { [ "$(id -u)" = 0 ] && install_host_packages; }
+    command -v docker-registry >/dev/null || die "no docker-registry binary for the test registry; install Debian's docker-registry package"
+    start_registry
+    make_base_image
+    return
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    die "no engine that can export build cache is reachable, and provisioning one needs root. Point DOCKER_HOST at an engine with the containerd image store, or run as root."
+  fi
+  command -v apt-get >/dev/null || die "provisioning needs apt-get (Debian or Ubuntu); point DOCKER_HOST at an existing engine instead."
+  command -v docker >/dev/null || die "no docker client on PATH; install Debian's docker-cli package."
+  install_host_packages
+  fetch_trixie_engine
+  start_dockerd
+  start_registry
+  export DOCKER_HOST=unix://$socket DOCKER_CONFIG=$config_dir
+  docker buildx version >/dev/null || die "buildx does not run from $config_dir/cli-plugins"
+  make_base_image
+  log "ready; load it with: eval \"\$(scripts/engine.sh env)\""
+}
+
+stop_pidfile() {
+  local pidfile=$1 name=$2
+  pid_alive "$pidfile" || { rm -f "$pidfile"; return; }
+  local pid
+  pid=$(cat "$pidfile")
+  log "stopping $name (pid $pid)"
+  kill "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  rm -f "$pidfile"
+}
+
+cmd_down() {
+  stop_pidfile "$state_dir/registry.pid" registry
+  stop_pidfile "$state_dir/dockerd.pid" dockerd
+}
+
+cmd_status() {
+  local ok=0
+  if own_engine_running; then
+    echo "dockerd: running (pid $(cat "$state_dir/dockerd.pid"), unix://$socket)"
+  elif external_engine_ok; then
+    echo "dockerd: using the reachable engine (${DOCKER_HOST:-default socket})"
+  else
+    echo "dockerd: not running"; ok=1
+  fi
+  if pid_alive "$state_dir/registry.pid"; then
+    echo "registry: running (pid $(cat "$state_dir/registry.pid"), 127.0.0.1:$(cat "$state_dir/registry.port"))"
+  else
+    echo "registry: not running"; ok=1
+  fi
+  return $ok
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) print_env ;;
+  *) echo "usage: scripts/engine.sh up|down|status|env" >&2; exit 2 ;;
+esac
