@@ -6,6 +6,10 @@
 #   scripts/engine.sh status   say what is running
 #   scripts/engine.sh env      print the `export ...` lines for a shell or pytest
 #
+# Several independent engines can run side by side (a second "CI runner", or one per developer):
+# give each its own ARXDOCKER_ENGINE_DIR and, for every engine after the first, its own bridge with
+# ARXDOCKER_ENGINE_BRIDGE=NAME=CIDR (for example arx2=172.31.78.1/24).
+#
 # The engine is made only from Debian packages (see shared/ENGINE.md): dockerd 26 and containerd
 # from trixie (unpacked, never installed), runc, iptables, the OCI registry and busybox-static from
 # the machine's own release. Everything it writes lives under $ARXDOCKER_ENGINE_DIR (default:
@@ -14,8 +18,8 @@ set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state_dir=${ARXDOCKER_ENGINE_DIR:-$repo_root/.engine}
-prefix=$state_dir/prefix
-debs=$state_dir/debs
+prefix=${ARXDOCKER_ENGINE_PREFIX:-$repo_root/.engine/prefix}
+debs=${ARXDOCKER_ENGINE_DEBS:-$repo_root/.engine/debs}
 config_dir=$state_dir/docker-config
 # A unix socket path must fit in 107 bytes, so the socket and exec root live in a short /run path
 # named after the state folder rather than inside a possibly deep checkout.
@@ -136,11 +140,20 @@ start_dockerd() {
   mkdir -p "$run_dir" "$state_dir/data" "$config_dir/cli-plugins"
   ln -sf "$prefix/usr/libexec/docker/cli-plugins/docker-buildx" "$config_dir/cli-plugins/docker-buildx"
   echo '{"features": {"containerd-snapshotter": true}}' >"$state_dir/daemon.json"
+  local bridge_args=()
+  if [ -n "${ARXDOCKER_ENGINE_BRIDGE:-}" ]; then
+    # A second engine on one machine needs a bridge of its own: NAME=CIDR, e.g. arx1=172.31.77.1/24.
+    local bridge=${ARXDOCKER_ENGINE_BRIDGE%%=*} cidr=${ARXDOCKER_ENGINE_BRIDGE#*=}
+    if ! ip link show "$bridge" >/dev/null 2>&1; then
+      ip link add "$bridge" type bridge && ip addr add "$cidr" dev "$bridge" && ip link set "$bridge" up
+    fi
+    bridge_args=(--bridge "$bridge")
+  fi
   log "starting dockerd (socket $socket)"
   PATH=$prefix/usr/bin:$prefix/usr/sbin:/usr/sbin:/usr/bin:/sbin:/bin setsid \
     "$prefix/usr/sbin/dockerd" --config-file "$state_dir/daemon.json" \
     --data-root "$state_dir/data" --exec-root "$run_dir/exec" \
-    -H "unix://$socket" --pidfile "$state_dir/dockerd.pid" \
+    -H "unix://$socket" --pidfile "$state_dir/dockerd.pid" "${bridge_args[@]}" \
     </dev/null >"$state_dir/dockerd.log" 2>&1 &
   for _ in $(seq 1 120); do
     DOCKER_HOST=unix://$socket docker info >/dev/null 2>&1 && return
