@@ -14,7 +14,7 @@ class ArxError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return self.message if not self.hint else f"{self.message}\nhint: {self.hint}"
+        return self.message if not self.hint else f"{self.message} (hint: {self.hint})"
 
 
 class ProgressParseError(ArxError):

@@ -1,0 +1,381 @@
+"""From BuildKit events to a build report: every step cached or rebuilt, with its time.
+
+Pure functions over the event model. `ReportBuilder` folds events one at a time, so a report of
+a live build or of a huge saved log needs memory only for the vertices still in flight: a vertex
+that has finished is settled once a few thousand later vertices have finished too, and is handed
+to the caller as a `Step`. A small build settles everything in `finish()`, in the order BuildKit
+first showed the steps.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from arxdocker.analysis.stepname import parse_step_name
+from arxdocker.progress.models import Event, TextLine, Vertex
+
+StepStatus = Literal["cached", "built", "error", "canceled"]
+REPORT_SCHEMA = "arxdocker.report/v1"
+LOG_TAIL_LINES = 10
+SLOWEST_COUNT = 5
+_BAKE_MARKER = "[internal] load local bake definitions"
+_CANCELED = "context canceled"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One instruction step of the build, as it ended."""
+
+    id: str
+    name: str
+    target: str | None
+    platform: str | None
+    stage: str | None
+    index: int
+    total: int
+    instruction: str
+    status: StepStatus
+    duration_s: float | None
+    cacheable: bool
+    digest: str | None = None
+    error: str | None = None
+    log_tail: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "target": self.target,
+            "platform": self.platform,
+            "stage": self.stage,
+            "index": self.index,
+            "total": self.total,
+            "instruction": self.instruction,
+            "status": self.status,
+            "duration_s": _round(self.duration_s),
+            "cacheable": self.cacheable,
+            "digest": self.digest,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts over instruction steps other than FROM that ran or were cached."""
+
+    steps_total: int = 0
+    steps_cached: int = 0
+    steps_built: int = 0
+    steps_failed: int = 0
+    steps_canceled: int = 0
+    failed_step: str | None = None
+
+    @property
+    def hit_rate(self) -> float | None:
+        return self.steps_cached / self.steps_total if self.steps_total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        rate = self.hit_rate
+        return {
+            "steps_total": self.steps_total,
+            "steps_cached": self.steps_cached,
+            "steps_built": self.steps_built,
+            "steps_failed": self.steps_failed,
+            "steps_canceled": self.steps_canceled,
+            "hit_rate": None if rate is None else round(rate, 4),
+            "failed_step": self.failed_step,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    step: str
+    error: str
+    log_tail: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    source_format: str
+    steps: tuple[Step, ...]
+    summary: Summary
+    duration_s: float | None
+    error: str | None
+    failure: Failure | None
+    slowest: tuple[Step, ...]
+    warnings: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None or self.summary.steps_failed > 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **report_header(self.source_format),
+            "steps": [step.to_dict() for step in self.steps],
+            **self.trailer_dict(),
+        }
+
+    def trailer_dict(self) -> dict[str, Any]:
+        """Everything after `steps`, so a huge report can be written with streamed steps."""
+        failure = self.failure
+        return {
+            "duration_s": _round(self.duration_s),
+            "summary": self.summary.to_dict(),
+            "slowest": [step.name for step in self.slowest],
+            "failure": None
+            if failure is None
+            else {"step": failure.step, "error": failure.error, "log_tail": list(failure.log_tail)},
+            "warnings": self.warnings,
+            "error": self.error,
+        }
+
+
+def report_header(source_format: str) -> dict[str, Any]:
+    return {"schema": REPORT_SCHEMA, "source": {"format": source_format}}
+
+
+@dataclass(slots=True)
+class _VertexState:
+    order: int
+    vertex: Vertex
+    logs: deque[bytes] | None = None
+
+
+@dataclass
+class _Totals:
+    total: int = 0
+    cached: int = 0
+    built: int = 0
+    failed: int = 0
+    canceled: int = 0
+    failed_step: str | None = None
+    failure: Failure | None = None
+    slowest: list[tuple[float, int, Step]] = field(default_factory=list)
+
+
+class ReportBuilder:
+    """Fold events into steps and a summary, holding only the vertices still in flight."""
+
+    def __init__(self, source_format: str, *, settle_after: int = 4096) -> None:
+        self.source_format = source_format
+        self._absolute_time = source_format == "rawjson"
+        self._settle_after = settle_after
+        self._vertices: dict[str, _VertexState] = {}
+        self._settling: OrderedDict[str, None] = OrderedDict()
+        self._settled: OrderedDict[str, None] = OrderedDict()
+        self._step_identities: OrderedDict[tuple[object, ...], None] = OrderedDict()
+        self._order = 0
+        self._bake = False
+        self._first_start: float | None = None
+        self._last_end: float | None = None
+        self._error: str | None = None
+        self._warnings = 0
+        self._totals = _Totals()
+
+    def add(self, event: Event) -> list[Step]:
+        """Take one event; return the steps that settled because of it (usually none)."""
+        if isinstance(event, TextLine):
+            if event.text.startswith("ERROR: "):
+                self._error = event.text[len("ERROR: ") :].strip()
+            return []
+        for vertex in event.vertexes:
+            self._update(vertex)
+        for log in event.logs:
+            state = self._vertices.get(log.vertex)
+            if state is not None:
+                if state.logs is None:
+                    state.logs = deque(maxlen=LOG_TAIL_LINES)
+                state.logs.append(log.data)
+        self._warnings += len(event.warnings)
+        if len(self._settling) <= self._settle_after:
+            return []
+        settled = []
+        while len(self._settling) > self._settle_after // 2:
+            key, _ = self._settling.popitem(last=False)
+            step = self._settle(key)
+            if step is not None:
+                settled.append(step)
+        return settled
+
+    def finish(self, settled_steps: Iterable[Step] = ()) -> Report:
+        """Settle what is left; `settled_steps` are the ones `add` returned, if kept."""
+        remaining = sorted(self._vertices.values(), key=_display_order)
+        tail = [self._settle(state.vertex.digest) for state in remaining]
+        steps = (*settled_steps, *(step for step in tail if step is not None))
+        totals = self._totals
+        duration = None
+        if self._first_start is not None and self._last_end is not None:
+            duration = max(0.0, self._last_end - self._first_start)
+        error = self._error
+        if error is None and totals.failure is not None:
+            error = totals.failure.error
+        return Report(
+            source_format=self.source_format,
+            steps=steps,
+            summary=Summary(
+                steps_total=totals.total,
+                steps_cached=totals.cached,
+                steps_built=totals.built,
+                steps_failed=totals.failed,
+                steps_canceled=totals.canceled,
+                failed_step=totals.failed_step,
+            ),
+            duration_s=duration,
+            error=error,
+            failure=totals.failure,
+            slowest=tuple(step for _, _, step in sorted(totals.slowest, reverse=True)),
+            warnings=self._warnings,
+        )
+
+    def _update(self, vertex: Vertex) -> None:
+        key = vertex.digest
+        state = self._vertices.get(key)
+        if state is None:
+            if key in self._settled:
+                return  # a late duplicate of a step already reported
+            if vertex.name == _BAKE_MARKER:
+                self._bake = True
+            self._order += 1
+            state = self._vertices[key] = _VertexState(self._order, vertex)
+        elif not vertex.name:
+            vertex = _with_name(vertex, state.vertex.name)
+        elif vertex.name != state.vertex.name:
+            # Bake names a vertex shared by several targets once per target; keep the first.
+            vertex = _with_name(vertex, state.vertex.name)
+        state.vertex = vertex
+        if self._absolute_time:
+            if vertex.started is not None and (
+                self._first_start is None or vertex.started < self._first_start
+            ):
+                self._first_start = vertex.started
+            if vertex.completed is not None and (
+                self._last_end is None or vertex.completed > self._last_end
+            ):
+                self._last_end = vertex.completed
+        if vertex.completed is not None:
+            self._settling[key] = None
+            self._settling.move_to_end(key)
+        else:
+            self._settling.pop(key, None)
+
+    def _settle(self, key: str) -> Step | None:
+        state = self._vertices.pop(key)
+        self._settling.pop(key, None)
+        self._settled[key] = None
+        if len(self._settled) > 4 * self._settle_after:
+            self._settled.popitem(last=False)
+        step = _step_from(state, bake=self._bake)
+        if step is None:
+            return None
+        # Bake targets that share a stage run it once, but BuildKit may still show the other
+        # target's copy of the step (cached, or never started): the step counts once.
+        identity = (step.platform, step.stage, step.index, step.total, step.instruction)
+        if identity in self._step_identities:
+            return None
+        self._step_identities[identity] = None
+        if len(self._step_identities) > 4 * self._settle_after:
+            self._step_identities.popitem(last=False)
+        self._count(step)
+        return step
+
+    def _count(self, step: Step) -> None:
+        totals = self._totals
+        if step.status == "error" and totals.failure is None:
+            totals.failure = Failure(step.name, step.error or "", step.log_tail)
+        if not step.cacheable:
+            return
+        totals.total += 1
+        if step.status == "cached":
+            totals.cached += 1
+        elif step.status == "built":
+            totals.built += 1
+        elif step.status == "error":
+            totals.failed += 1
+            totals.failed_step = totals.failed_step or step.name
+        else:
+            totals.canceled += 1
+        if step.status == "built" and step.duration_s is not None:
+            entry = (step.duration_s, -totals.total, step)
+            if len(totals.slowest) < SLOWEST_COUNT:
+                heapq.heappush(totals.slowest, entry)
+            else:
+                heapq.heappushpop(totals.slowest, entry)
+
+
+def _display_order(state: _VertexState) -> tuple[float, int]:
+    started = state.vertex.started
+    return (started if started is not None else float("inf"), state.order)
+
+
+def _with_name(vertex: Vertex, name: str) -> Vertex:
+    return Vertex(
+        vertex.digest,
+        name,
+        vertex.inputs,
+        vertex.started,
+        vertex.completed,
+        vertex.cached,
+        vertex.error,
+        vertex.progress_group,
+    )
+
+
+def _step_from(state: _VertexState, *, bake: bool) -> Step | None:
+    vertex = state.vertex
+    if vertex.started is None and not vertex.cached:
+        return None  # never ran: a failed build stopped before it
+    parsed = parse_step_name(vertex.name, bake=bake)
+    if parsed is None:
+        return None
+    status: StepStatus
+    if vertex.error:
+        status = "canceled" if vertex.error.endswith(_CANCELED) else "error"
+    elif vertex.cached:
+        status = "cached"
+    elif vertex.completed is not None:
+        status = "built"
+    else:
+        status = "canceled"  # still running when the log ended
+    duration = None
+    if vertex.started is not None and vertex.completed is not None:
+        duration = max(0.0, vertex.completed - vertex.started)
+    log_tail: tuple[str, ...] = ()
+    if status == "error" and state.logs:
+        text = b"".join(state.logs).decode("utf-8", "replace")
+        log_tail = tuple(text.splitlines()[-LOG_TAIL_LINES:])
+    return Step(
+        id=vertex.digest,
+        name=vertex.name,
+        target=parsed.target,
+        platform=parsed.platform,
+        stage=parsed.stage,
+        index=parsed.index,
+        total=parsed.total,
+        instruction=parsed.instruction,
+        status=status,
+        duration_s=duration,
+        cacheable=not parsed.is_base,
+        digest=vertex.digest if vertex.digest.startswith("sha256:") else None,
+        error=vertex.error if status == "error" else None,
+        log_tail=log_tail,
+    )
+
+
+def build_report(events: Iterable[Event], source_format: str) -> Report:
+    """The report of a whole event stream, all steps kept."""
+    builder = ReportBuilder(source_format)
+    steps: list[Step] = []
+    for event in events:
+        steps.extend(builder.add(event))
+    return builder.finish(steps)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)

@@ -1,0 +1,79 @@
+"""Report every step of a saved BuildKit build as cached or rebuilt, with its time.
+
+Reads the output of `docker buildx build --progress=plain` or `--progress=rawjson` (buildx
+0.12-0.14 pretty-prints rawjson; 0.15+ writes one object per line: both are read), from a file or
+from stdin, and prints a table of steps followed by the hit rate, the wall time, the slowest steps
+and the error, if the build failed.
+
+exit codes: 0 the log shows a successful build; 1 it shows a failed build;
+            2 the input cannot be read or is not a BuildKit progress log.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arxdocker.analysis.report import Report
+
+EPILOG = """\
+examples:
+  docker buildx build --progress=rawjson . 2> build.json
+  arxdocker analyze build.json
+  docker buildx build --progress=plain . 2>&1 | arxdocker analyze -
+  arxdocker analyze ci.log --format plain --json | jq '.summary.hit_rate'
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="the saved log, or - for stdin (default)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("auto", "plain", "rawjson"),
+        default="auto",
+        help="the log's --progress format (default: detect it)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the arxdocker.report/v1 JSON document instead"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from arxdocker.commands._input import open_binary
+
+    with open_binary(args.file) as (stream, name):
+        from arxdocker.progress.reader import read_events
+
+        events = read_events(stream, args.format, name=name)
+        if args.json:
+            from arxdocker.render.report_json import stream_report_json
+
+            report, step_count = stream_report_json(events, sys.stdout)
+        else:
+            from arxdocker.analysis.report import build_report
+
+            report = build_report(events, events.format)
+            step_count = len(report.steps)
+    _require_steps(report, step_count, name)
+    if not args.json:
+        from arxdocker.render.report_table import render_report
+        from arxdocker.render.theme import make_console
+
+        render_report(report, make_console())
+    return report.exit_code
+
+
+def _require_steps(report: Report, step_count: int, name: str) -> None:
+    from arxdocker.errors import ProgressParseError
+
+    if step_count == 0 and report.error is None:
+        raise ProgressParseError(
+            f"{name}: no build steps found in this log",
+            hint="is it the full output of `docker buildx build --progress=plain|rawjson`?",
+        )

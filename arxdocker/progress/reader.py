@@ -1,0 +1,82 @@
+"""Open a BuildKit progress log in either format, detecting which one it is."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO, Literal
+
+from arxdocker.errors import ProgressParseError
+from arxdocker.progress.models import Event
+from arxdocker.progress.plain import clean_line, iter_plain
+from arxdocker.progress.rawjson import iter_rawjson
+
+Format = Literal["plain", "rawjson"]
+FORMATS: tuple[str, ...] = ("auto", "plain", "rawjson")
+
+# How far to look for the first BuildKit record before giving up on a file.
+_DETECT_MAX_LINES = 2000
+_DETECT_MAX_BYTES = 4 * 1024 * 1024
+_PLAIN_RECORD = re.compile(rb"#\d+ \S")
+
+
+def detect_format(head: Iterable[bytes]) -> Format | None:
+    """The format of the first BuildKit record among these lines, or None."""
+    for line in head:
+        if b"\0" in line:
+            return None
+        if line[:1] == b"{":
+            return "rawjson"
+        if _PLAIN_RECORD.match(clean_line(line)):
+            return "plain"
+    return None
+
+
+@dataclass
+class EventStream:
+    """Events of one log, read lazily; `format` says which reader produced them."""
+
+    format: Format
+    _events: Iterator[Event] = field(repr=False)
+    name: str = "<log>"
+
+    def __iter__(self) -> Iterator[Event]:
+        try:
+            yield from self._events
+        except ProgressParseError as error:
+            raise ProgressParseError(f"{self.name}: {error.message}", hint=error.hint) from None
+
+
+def read_events(stream: BinaryIO, fmt: str = "auto", *, name: str = "<log>") -> EventStream:
+    """Read `stream` as a BuildKit progress log. Raises ProgressParseError on unusable input."""
+    if fmt not in FORMATS:
+        raise ProgressParseError(f"unknown format {fmt!r}; choose auto, plain or rawjson")
+    lines = iter(stream)
+    head: list[bytes] = []
+    size = 0
+    detected: Format | None = None
+    for line in lines:
+        head.append(line)
+        size += len(line)
+        if b"\0" in line:
+            raise ProgressParseError(
+                f"{name}: binary data, not a BuildKit progress log",
+                hint="save the build's output with --progress=plain or --progress=rawjson",
+            )
+        detected = detect_format((line,))
+        if detected or len(head) >= _DETECT_MAX_LINES or size >= _DETECT_MAX_BYTES:
+            break
+    if not head or not any(line.strip() for line in head):
+        raise ProgressParseError(f"{name}: the log is empty")
+    chosen: Format | None = detected if fmt == "auto" else fmt  # type: ignore[assignment]
+    if chosen is None:
+        raise ProgressParseError(
+            f"{name}: not a BuildKit progress log (no `#N` record or JSON object found)",
+            hint="save the build's output with `docker buildx build --progress=plain` or "
+            "`--progress=rawjson`",
+        )
+    replay = itertools.chain(head, lines)
+    reader = iter_plain if chosen == "plain" else iter_rawjson
+    return EventStream(chosen, reader(replay), name)

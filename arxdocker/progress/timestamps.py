@@ -1,0 +1,39 @@
+"""Fast RFC 3339 timestamps, as Go's time.Time marshals them (nanoseconds, `Z` or an offset)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}):(\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})\Z", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=256)
+def _minute_epoch(minute: str, offset: str) -> float:
+    moment = datetime.fromisoformat(minute.replace(" ", "T")).replace(tzinfo=timezone.utc)
+    if offset.upper() != "Z":
+        sign = 1 if offset[0] == "+" else -1
+        moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+    return moment.timestamp()
+
+
+def parse_timestamp(value: object) -> float | None:
+    """Epoch seconds from `2024-01-02T03:04:05.123456789Z`; None when absent or Go's zero time.
+
+    Most timestamps of one build share their minute, so the calendar work is cached per minute and
+    only the seconds are parsed each time.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("timestamps must be strings")
+    match = _RFC3339.match(value)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 timestamp: {value[:40]!r}")
+    minute, seconds, offset = match.groups()
+    if minute.startswith("0001-01-01"):
+        return None
+    return _minute_epoch(minute, offset) + float(seconds)

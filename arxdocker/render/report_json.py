@@ -1,0 +1,53 @@
+"""The `arxdocker.report/v1` JSON document, written as the steps settle.
+
+A normal build's report is written in one go at the end, so an unreadable log leaves stdout
+empty. A log with more than `BUFFERED_STEPS` steps streams its steps as they settle, keeping
+memory flat; the summary keys come after `steps`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from arxdocker.analysis.report import Report, ReportBuilder, Step, report_header
+from arxdocker.progress.reader import EventStream
+
+BUFFERED_STEPS = 10_000
+
+
+def stream_report_json(events: EventStream, out: TextIO) -> tuple[Report, int]:
+    """Write the report of `events` to `out`; return it (without its steps) and the step count."""
+    builder = ReportBuilder(events.format)
+    buffered: list[Step] = []
+    streaming = False
+    count = 0
+
+    def write_steps(steps: Iterable[Step]) -> None:
+        nonlocal count
+        for step in steps:
+            out.write(",\n    " if count else "\n    ")
+            out.write(json.dumps(step.to_dict()))
+            count += 1
+
+    for event in events:
+        settled = builder.add(event)
+        if not settled:
+            continue
+        if streaming:
+            write_steps(settled)
+            continue
+        buffered.extend(settled)
+        if len(buffered) > BUFFERED_STEPS:
+            streaming = True
+            out.write(json.dumps(report_header(events.format))[:-1] + ', "steps": [')
+            write_steps(buffered)
+            buffered.clear()
+    report = builder.finish()
+    if not streaming:
+        out.write(json.dumps(report_header(events.format))[:-1] + ', "steps": [')
+    write_steps([*buffered, *report.steps])
+    out.write("\n  ]" if count else "]")
+    out.write(", " + json.dumps(report.trailer_dict())[1:] + "\n")
+    return report, count
