@@ -29,7 +29,11 @@ examples:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument(
-        "file", nargs="?", default="-", metavar="FILE", help="the saved log, or - for stdin (default)"
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="the saved log, or - for stdin (default)",
     )
     parser.add_argument(
         "--format",

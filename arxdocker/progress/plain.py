@@ -61,7 +61,7 @@ def clean_line(line: bytes) -> bytes:
     return line
 
 
-def iter_plain(lines: Iterable[bytes]) -> Iterator[Event]:
+def iter_plain(lines: Iterable[bytes]) -> Iterator[Event]:  # noqa: PLR0915 (one hot loop, inlined for speed)
     """Yield events from plain progress lines (bytes, with or without their newline)."""
     open_vertices: dict[int, _OpenVertex] = {}
     log_key: int | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 _RFC3339 = re.compile(
@@ -13,7 +13,7 @@ _RFC3339 = re.compile(
 
 @lru_cache(maxsize=256)
 def _minute_epoch(minute: str, offset: str) -> float:
-    moment = datetime.fromisoformat(minute.replace(" ", "T")).replace(tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(minute.replace(" ", "T")).replace(tzinfo=UTC)
     if offset.upper() != "Z":
         sign = 1 if offset[0] == "+" else -1
         moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))

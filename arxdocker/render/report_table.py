@@ -76,10 +76,15 @@ class ReportSummary:
             line.append("no cacheable steps ran", style="arx.dim")
         else:
             style = (
-                "arx.rate.good" if rate >= 0.8 else "arx.rate.fair" if rate >= 0.5 else "arx.rate.poor"
+                "arx.rate.good"
+                if rate >= 0.8
+                else "arx.rate.fair"
+                if rate >= 0.5
+                else "arx.rate.poor"
             )
             line.append(
-                f"{summary.steps_cached}/{summary.steps_total} steps cached ({rate:.0%})", style=style
+                f"{summary.steps_cached}/{summary.steps_total} steps cached ({rate:.0%})",
+                style=style,
             )
         if report.duration_s is not None:
             line.append(f" · wall time {format_seconds(report.duration_s)}")

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Regenerate tests/fixtures/buildkit/: real BuildKit logs of the webapp example.
+
+Runs every scenario of tests/engine/scenarios.py on the engine from `scripts/engine.sh` (in both
+--progress=plain and --progress=rawjson), saves each log as `<scenario>.<format>.log`, and derives
+the one-object-per-line shape of buildx >= 0.15 from each pretty-printed rawjson log (buildx 0.13.1
+is the newest in Debian's archive), as `<scenario>.rawjson-compact.log`. manifest.json records the
+exact command, exit code and tool versions of each capture.
+
+    eval "$(scripts/engine.sh env)" && .venv/bin/python scripts/capture_fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "engine"))
+
+from scenarios import FORMATS, SCENARIOS, Workspace, public_command, run_scenario  # noqa: E402
+
+OUT = REPO / "tests" / "fixtures" / "buildkit"
+
+
+def compact_rawjson(pretty: bytes) -> bytes:
+    """Re-encode each pretty-printed object on one line, as buildx >= 0.15 writes it."""
+    out: list[bytes] = []
+    pending: list[bytes] | None = None
+    for line in pretty.splitlines(keepends=True):
+        if pending is not None:
+            pending.append(line)
+            if line.startswith(b"}"):
+                value = json.loads(b"".join(pending))
+                text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+                # Go's encoder escapes these for HTML safety; keep the bytes as buildx writes them.
+                text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                out.append(text.encode() + b"\n")
+                pending = None
+        elif line.rstrip() == b"{":
+            pending = [line]
+        else:
+            out.append(line)
+    return b"".join(out)
+
+
+def tool_versions() -> dict[str, str]:
+    def ask(*args: str) -> str:
+        result = subprocess.run(args, capture_output=True, text=True, check=False)
+        return result.stdout.strip()
+
+    return {
+        "docker_client": ask("docker", "version", "--format", "{{.Client.Version}}"),
+        "docker_server": ask("docker", "version", "--format", "{{.Server.Version}}"),
+        "buildx": ask("docker", "buildx", "version"),
+    }
+
+
+def main() -> int:
+    registry = os.environ.get("ARXDOCKER_TEST_REGISTRY")
+    base = os.environ.get("ARXDOCKER_BASE_IMAGE", "arxdocker/busybox:1")
+    if not registry:
+        print('error: run `eval "$(scripts/engine.sh env)"` first', file=sys.stderr)
+        return 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, object] = {
+        "generated_by": "scripts/capture_fixtures.py",
+        "captured": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "tools": tool_versions(),
+        "example": "dockerfiles/webapp",
+        "captures": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="arx-fixtures-") as tmp:
+        ws = Workspace(Path(tmp) / "webapp", registry, base)
+        for scenario in SCENARIOS:
+            for fmt in FORMATS:
+                capture = run_scenario(ws, scenario, fmt)
+                name = f"{scenario.name}.{fmt}.log"
+                (OUT / name).write_bytes(capture.log)
+                entry = {
+                    "file": name,
+                    "scenario": scenario.name,
+                    "description": scenario.description,
+                    "command": public_command(capture.command, ws),
+                    "exit_code": capture.exit_code,
+                }
+                manifest["captures"].append(entry)  # type: ignore[union-attr]
+                print(f"{name}: exit {capture.exit_code}, {len(capture.log)} bytes")
+                if fmt == "rawjson":
+                    compact = f"{scenario.name}.rawjson-compact.log"
+                    (OUT / compact).write_bytes(compact_rawjson(capture.log))
+                    manifest["captures"].append(  # type: ignore[union-attr]
+                        {**entry, "file": compact, "derived_from": name}
+                    )
+    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The report builder: settling for bounded memory, counting rules, JSON schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from arxdocker.analysis.report import ReportBuilder, build_report
+from arxdocker.progress.models import SolveStatus, TextLine, Vertex
+from arxdocker.progress.reader import read_events
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildkit"
+
+
+def events_of(name: str):  # type: ignore[no-untyped-def]
+    with (FIXTURES / name).open("rb") as stream:
+        return list(read_events(stream))
+
+
+def test_settling_early_gives_the_same_summary_as_keeping_everything() -> None:
+    events = events_of("bake.rawjson.log")
+    whole = build_report(events, "rawjson")
+    builder = ReportBuilder("rawjson", settle_after=2)
+    settled = []
+    for event in events:
+        settled.extend(builder.add(event))
+    streamed = builder.finish(settled)
+    assert settled, "with a window of 2 some steps must settle before the end"
+    assert streamed.summary == whole.summary
+    assert sorted(s.name for s in streamed.steps) == sorted(s.name for s in whole.steps)
+
+
+def vertex(digest: str, name: str, **fields: object) -> SolveStatus:
+    return SolveStatus(vertexes=(Vertex(digest, name, **fields),))  # type: ignore[arg-type]
+
+
+def test_never_started_vertices_and_from_do_not_count() -> None:
+    report = build_report(
+        [
+            vertex("a", "[1/3] FROM busybox", started=1.0, completed=1.1),
+            vertex("b", "[2/3] RUN false", started=1.1, completed=2.0, error="exit code: 1"),
+            vertex("c", "[3/3] RUN never"),
+            TextLine("ERROR: failed to solve: exit code: 1"),
+        ],
+        "rawjson",
+    )
+    assert [s.name for s in report.steps] == ["[1/3] FROM busybox", "[2/3] RUN false"]
+    assert report.summary.steps_total == 1 and report.summary.steps_failed == 1
+    assert report.summary.hit_rate == 0.0
+    assert report.duration_s == 1.0
+    assert report.error == "failed to solve: exit code: 1"
+
+
+def test_a_vertex_updated_many_times_is_one_step_with_its_last_state() -> None:
+    report = build_report(
+        [
+            vertex("a", "[2/2] RUN x"),
+            vertex("a", "[2/2] RUN x", started=5.0),
+            vertex("a", "[2/2] RUN x", started=5.0, completed=6.5),
+            vertex("a", "", started=5.0, completed=6.5),
+        ],
+        "rawjson",
+    )
+    (step,) = report.steps
+    assert step.status == "built" and step.duration_s == 1.5 and step.name == "[2/2] RUN x"
+
+
+def test_hit_rate_is_null_without_steps() -> None:
+    report = build_report([vertex("a", "[internal] load", started=1.0, completed=1.0)], "rawjson")
+    assert report.to_dict()["summary"]["hit_rate"] is None
+
+
+def test_report_json_has_the_v1_keys() -> None:
+    report = build_report(events_of("source-edit.rawjson.log"), "rawjson")
+    document = json.loads(json.dumps(report.to_dict()))
+    assert document["schema"] == "arxdocker.report/v1"
+    assert document["source"] == {"format": "rawjson"}
+    assert {"duration_s", "steps", "summary", "error"} <= document.keys()
+    assert set(document["summary"]) >= {
+        "steps_total",
+        "steps_cached",
+        "steps_built",
+        "hit_rate",
+        "failed_step",
+    }
+    step = document["steps"][0]
+    assert set(step) >= {
+        "name", "target", "platform", "stage", "index", "total", "instruction", "status",
+        "duration_s",
+    }  # fmt: skip
+    assert document["summary"]["hit_rate"] == round(5 / 8, 4)

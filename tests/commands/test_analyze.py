@@ -1,0 +1,76 @@
+"""`arxdocker analyze` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildkit"
+
+
+def analyze(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arxdocker", "analyze", *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+
+
+def test_table_and_summary_line() -> None:
+    result = analyze(str(FIXTURES / "source-edit.rawjson.log"))
+    assert result.returncode == 0, result.stderr
+    assert "5/8 steps cached (62%)" in result.stdout
+    assert "wall time 1.3s" in result.stdout
+    assert "build 2/2" in result.stdout and "RUN sh src/build.sh /app/dist" in result.stdout
+    assert "slowest steps:" in result.stdout
+
+
+def test_failed_build_exits_1_and_shows_the_failure() -> None:
+    result = analyze(str(FIXTURES / "failing-run.plain.log"))
+    assert result.returncode == 1
+    assert "failed step: [test 2/2] RUN FAIL_TESTS=1 sh src/test.sh" in result.stdout
+    assert "expected 42.00, got 41.99" in result.stdout
+    assert "error: failed to solve" in result.stdout
+
+
+def test_json_from_stdin_matches_the_file() -> None:
+    data = (FIXTURES / "warm.plain.log").read_bytes()
+    from_stdin = analyze("-", "--json", stdin=data)
+    from_file = analyze(str(FIXTURES / "warm.plain.log"), "--json")
+    assert from_stdin.returncode == 0
+    assert json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
+    summary = json.loads(from_file.stdout)["summary"]
+    assert summary["steps_cached"] == summary["steps_total"] == 8
+    assert summary["hit_rate"] == 1.0
+
+
+def test_forced_format_that_does_not_match_is_an_error() -> None:
+    result = analyze(str(FIXTURES / "cold.rawjson.log"), "--format", "plain")
+    assert result.returncode == 2 and "no build steps found" in result.stderr
+
+
+def test_version_is_fast_path_and_help_teaches() -> None:
+    version = subprocess.run(
+        [sys.executable, "-m", "arxdocker", "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.startswith("arxdocker ")
+    helptext = analyze("--help").stdout
+    assert "examples:" in helptext and "--progress=rawjson" in helptext and "exit codes" in helptext
+
+
+def test_version_does_not_import_rich_or_docker() -> None:
+    code = (
+        "import sys; from arxdocker.cli import main; main(['--version']);"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('rich', 'docker', 'python_on_whales')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().endswith("[]")

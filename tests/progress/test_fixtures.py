@@ -1,0 +1,96 @@
+"""Reports of real BuildKit logs (tests/fixtures/buildkit, see manifest.json for the commands).
+
+The same scenario captured with --progress=plain and --progress=rawjson must give the same
+summary, and the expected counts; the pretty-printed (buildx 0.13) and one-line (0.15+) rawjson
+shapes must give the same report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from arxdocker.analysis.report import Report, build_report
+from arxdocker.progress.reader import read_events
+from tests.engine.scenarios import SCENARIOS, Scenario
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildkit"
+
+
+def report_of(path: Path) -> Report:
+    with path.open("rb") as stream:
+        events = read_events(stream, name=path.name)
+        return build_report(events, events.format)
+
+
+def check_expected(report: Report, scenario: Scenario) -> None:
+    expected, summary = scenario.expected, report.summary
+    assert summary.steps_total == expected.total
+    if expected.cached == -1:
+        assert summary.steps_cached == summary.steps_total
+    elif expected.cached is not None:
+        assert summary.steps_cached == expected.cached
+    assert summary.failed_step == expected.failed_step
+    assert report.exit_code == expected.exit_code
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_plain_and_rawjson_agree(scenario: Scenario) -> None:
+    plain = report_of(FIXTURES / f"{scenario.name}.plain.log")
+    rawjson = report_of(FIXTURES / f"{scenario.name}.rawjson.log")
+    assert plain.source_format == "plain"
+    assert rawjson.source_format == "rawjson"
+    assert plain.summary == rawjson.summary
+    assert plain.error == rawjson.error
+
+    def shape(report: Report) -> Counter[tuple[object, ...]]:
+        # A FROM shared by two stages is one vertex named after either; two identical steps of
+        # different stages run once, and which one shows as cached depends on timing.
+        return Counter((s.instruction, s.status) for s in report.steps if s.cacheable)
+
+    assert shape(plain) == shape(rawjson)
+    check_expected(plain, scenario)
+    check_expected(rawjson, scenario)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_pretty_and_compact_rawjson_give_the_same_report(scenario: Scenario) -> None:
+    pretty = report_of(FIXTURES / f"{scenario.name}.rawjson.log")
+    compact = report_of(FIXTURES / f"{scenario.name}.rawjson-compact.log")
+    assert pretty.to_dict() == compact.to_dict()
+    # The compact file really is one object per line.
+    lines = (FIXTURES / f"{scenario.name}.rawjson-compact.log").read_bytes().splitlines()
+    assert all(line.endswith(b"}") for line in lines if line.startswith(b"{"))
+
+
+def test_rawjson_reports_wall_time_and_plain_does_not() -> None:
+    cold = report_of(FIXTURES / "cold.rawjson.log")
+    assert cold.duration_s is not None and 1.0 < cold.duration_s < 120
+    assert report_of(FIXTURES / "cold.plain.log").duration_s is None
+
+
+def test_failing_build_names_the_step_and_its_last_log_lines() -> None:
+    for fmt in ("plain", "rawjson"):
+        report = report_of(FIXTURES / f"failing-run.{fmt}.log")
+        assert report.failure is not None
+        assert report.failure.step == "[test 2/2] RUN FAIL_TESTS=1 sh src/test.sh"
+        assert "expected 42.00, got 41.99" in report.failure.log_tail
+        assert report.error is not None and report.error.startswith("failed to solve: process")
+        assert "exit code: 3" in report.error
+
+
+def test_the_slowest_steps_are_the_real_ones() -> None:
+    report = report_of(FIXTURES / "cold.rawjson.log")
+    slowest = [step.name for step in report.slowest]
+    assert slowest[0].startswith("[deps 4/4] RUN")  # the 4 fetches sleep 0.5 s each
+    assert slowest[1] == "[build 2/2] RUN sh src/build.sh /app/dist"
+
+
+def test_manifest_names_every_fixture_and_its_command() -> None:
+    manifest = json.loads((FIXTURES / "manifest.json").read_text())
+    files = {entry["file"] for entry in manifest["captures"]}
+    assert files == {path.name for path in FIXTURES.glob("*.log")}
+    assert all("docker buildx" in entry["command"] for entry in manifest["captures"])
