@@ -18,6 +18,7 @@ from arxdocker.errors import ArxError
 # name -> (module under arxdocker.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("analyze", "report cached and rebuilt steps from a saved BuildKit progress log"),
+    "build": ("build", "build with buildx: composed cache flags, a live cache report, a record"),
 }
 
 EPILOG = """\

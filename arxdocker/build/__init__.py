@@ -1,0 +1,1 @@
+"""Builds: cache specs, config, the buildx driver, context manifests and the build session."""

@@ -1,0 +1,130 @@
+"""Build defaults from `[tool.arxdocker]` in the context's pyproject.toml, or an arxdocker.toml.
+
+```toml
+[tool.arxdocker]                 # in arxdocker.toml the same keys sit at the top level
+cache = ["registry:registry.example/app:buildcache"]
+build_args = { PYTHON_VERSION = "3.12" }
+min_hit_rate = 80
+history = ".arxdocker/history.jsonl"
+
+[tool.arxdocker.targets.test]    # applies when building --target test
+cache = ["local:.cache/buildkit-test"]
+```
+
+A target's table overrides the top level; command-line flags override both. Unknown keys and
+wrong types are one-line errors naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arxdocker.errors import ArxError
+
+CONFIG_FILES = ("arxdocker.toml", "pyproject.toml")
+
+# key -> (python type, description); lists are lists of strings.
+KEYS: dict[str, tuple[type, str]] = {
+    "cache": (list, "cache shorthands, e.g. registry:REF, local:DIR, inline, gha, none"),
+    "cache_from": (list, "full BuildKit --cache-from specs"),
+    "cache_to": (list, "full BuildKit --cache-to specs"),
+    "cache_optional": (bool, "drop a cache export the builder cannot do, instead of stopping"),
+    "file": (str, "the Dockerfile, relative to the context"),
+    "target": (str, "the stage to build"),
+    "tags": (list, "image tags"),
+    "platforms": (list, "target platforms"),
+    "build_args": (dict, "build args, NAME = value"),
+    "builder": (str, "the buildx builder"),
+    "load": (bool, "load the image into docker"),
+    "push": (bool, "push the image"),
+    "progress": (str, "auto, tty, plain, rawjson or quiet"),
+    "min_hit_rate": (float, "fail (exit 1) below this cache hit rate, in percent"),
+    "history": (str, "the history file, relative to the context"),
+}
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Defaults for one build; None means "not configured"."""
+
+    source: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def find_config(context: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The first config file in `context` that has arxdocker settings, with its table."""
+    for name in CONFIG_FILES:
+        path = context / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ArxError(f"{path}: not valid TOML ({error})") from None
+        table = data if name == "arxdocker.toml" else data.get("tool", {}).get("arxdocker")
+        if table is not None:
+            return path, table
+    return None
+
+
+def load_config(context: Path, target: str | None) -> BuildConfig:
+    """The defaults that apply to building `target` (from the command line) in `context`."""
+    found = find_config(context)
+    if found is None:
+        return BuildConfig()
+    path, table = found
+    prefix = "" if path.name == "arxdocker.toml" else "tool.arxdocker."
+    targets = table.get("targets", {})
+    if not isinstance(targets, dict):
+        raise ArxError(f"{path}: {prefix}targets must be a table of tables")
+    base = _validated({k: v for k, v in table.items() if k != "targets"}, path, prefix)
+    chosen = target or base.get("target")
+    if chosen and chosen in targets:
+        override = targets[chosen]
+        if not isinstance(override, dict):
+            raise ArxError(f"{path}: {prefix}targets.{chosen} must be a table")
+        base = {**base, **_validated(override, path, f"{prefix}targets.{chosen}.")}
+    return BuildConfig(str(path), base)
+
+
+def _validated(table: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, raw in table.items():
+        value = raw
+        if key not in KEYS:
+            raise ArxError(
+                f"{path}: unknown key {prefix}{key}",
+                hint=f"known keys: {', '.join(KEYS)}",
+            )
+        kind, _ = KEYS[key]
+        if kind is list and isinstance(value, str):
+            value = [value]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (
+            kind is list and not all(isinstance(item, str) for item in value)
+        ):
+            raise ArxError(f"{path}: {prefix}{key} must be {_kind_name(kind)}")
+        if kind is dict:
+            value = {str(k): str(v) for k, v in value.items()}
+        result[key] = value
+    return result
+
+
+def _kind_name(kind: type) -> str:
+    return {
+        list: "a string or a list of strings",
+        dict: "a table",
+        bool: "true or false",
+        float: "a number",
+        str: "a string",
+    }[kind]
+
+
+__all__ = ["KEYS", "BuildConfig", "find_config", "load_config"]

@@ -1,0 +1,152 @@
+"""The buildx driver: runs `docker buildx build` and streams its rawjson progress.
+
+The build itself runs as a child process that arxdocker spawns directly, with the argv that
+`options.buildx_argv` spells exactly as python-on-whales would (a test holds them equal). Why not
+`python_on_whales.docker.buildx.build(..., stream_logs=True)` on the hot path:
+
+- importing python-on-whales takes ~200 ms here, more than the whole overhead budget (150 ms);
+- its stream hides the child process, so Ctrl-C cannot end the build within 2 s, and it mixes
+  stdout into stderr and keeps the whole stderr in memory (`full_stderr += line`);
+- it takes a single `--cache-to` and has no pass-through for extra buildx arguments.
+
+`ARXDOCKER_BUILDX_BACKEND=whales` runs the same build through python-on-whales instead, for
+anyone who wants its exact behaviour; this is the only module that imports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from typing import IO, Any
+
+from arxdocker.build.capability import BuilderInfo
+from arxdocker.build.options import BuildOptions, buildx_argv, whales_kwargs
+from arxdocker.errors import ArxError
+
+KILL_GRACE_S = 1.0
+QUERY_TIMEOUT_S = 20
+
+
+class BuildxProcess:
+    """One running `docker buildx build`; iterate `lines()` for its stderr (the rawjson)."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        *,
+        stdout: IO[bytes] | int | None = None,
+        docker: str = "docker",
+    ) -> None:
+        argv, extra_env = buildx_argv(options, progress="rawjson", docker=docker)
+        self.argv = argv
+        try:
+            self.process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                env={**os.environ, **extra_env},
+                start_new_session=True,  # Ctrl-C reaches arxdocker, which ends the whole group
+            )
+        except FileNotFoundError:
+            raise ArxError(
+                f"cannot run {docker!r}: not found on PATH",
+                hint="install the docker CLI and the buildx plugin",
+            ) from None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def lines(self) -> Iterator[bytes]:
+        stream = self.process.stderr
+        assert stream is not None
+        yield from iter(stream.readline, b"")
+
+    def wait(self) -> int:
+        return self.process.wait()
+
+    def interrupt(self, grace_s: float = KILL_GRACE_S) -> int:
+        """SIGINT to the child's process group, then SIGKILL after `grace_s`; the exit code."""
+        for sig, wait_s in ((signal.SIGINT, grace_s), (signal.SIGKILL, 5.0)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, sig)
+            try:
+                return self.process.wait(timeout=wait_s)
+            except subprocess.TimeoutExpired:
+                continue
+        return self.process.wait()
+
+
+def whales_lines(options: BuildOptions) -> Iterator[bytes]:
+    """The same build through python-on-whales (slower to start; see the module doc)."""
+    from python_on_whales import DockerException, docker
+
+    try:
+        for line in docker.buildx.build(**whales_kwargs(options)):
+            yield line.encode()
+    except DockerException as error:
+        raise WhalesBuildFailed(error.return_code) from None
+
+
+class WhalesBuildFailed(Exception):
+    def __init__(self, exit_code: int) -> None:
+        super().__init__(f"buildx exited with {exit_code}")
+        self.exit_code = exit_code
+
+
+def _run(argv: list[str]) -> str | None:
+    try:
+        done = subprocess.run(
+            argv,
+            capture_output=True,
+            timeout=QUERY_TIMEOUT_S,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+def inspect_builder(name: str | None, docker: str = "docker") -> BuilderInfo | None:
+    """The builder's name, driver and BuildKit version; for the docker driver, its image store."""
+    out = _run([docker, "buildx", "inspect", *([name] if name else [])])
+    if out is None:
+        return None
+    fields: dict[str, str] = {}
+    for line in out.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() not in fields:
+            fields[key.strip()] = value.strip()
+    driver = fields.get("Driver", "unknown")
+    containerd: bool | None = None
+    if driver == "docker":
+        status = _run([docker, "info", "--format", "{{json .DriverStatus}}"])
+        containerd = None if status is None else "io.containerd.snapshotter" in status
+    return BuilderInfo(
+        name=fields.get("Name", name or "default"),
+        driver=driver,
+        buildkit_version=fields.get("BuildKit version") or fields.get("Buildkit"),
+        containerd_store=containerd,
+    )
+
+
+def tool_versions(docker: str = "docker") -> dict[str, Any]:
+    """docker client and server, and buildx versions, asked from the CLI (~50 ms)."""
+    result: dict[str, Any] = {"docker_client": None, "docker_server": None, "buildx": None}
+    version = _run([docker, "version", "--format", "{{json .}}"])
+    if version:
+        with contextlib.suppress(ValueError, AttributeError, TypeError):
+            data = json.loads(version)
+            result["docker_client"] = (data.get("Client") or {}).get("Version")
+            result["docker_server"] = (data.get("Server") or {}).get("Version")
+    buildx = _run([docker, "buildx", "version"])
+    if buildx:
+        words = buildx.split()
+        result["buildx"] = words[1] if len(words) > 1 else buildx.strip()
+    return result

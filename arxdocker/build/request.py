@@ -1,0 +1,144 @@
+"""From command-line values and the config file to one `BuildRequest`: flags override config.
+
+Pure apart from reading the config file: the environment is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from arxdocker.build.cachespec import CachePlan, gha_environment_missing, plan
+from arxdocker.build.config import BuildConfig, load_config
+from arxdocker.build.options import BuildOptions
+from arxdocker.build.session import BuildRequest
+from arxdocker.errors import ArxError
+from arxdocker.history.store import DEFAULT_PATH
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the command needs beyond the build itself."""
+
+    request: BuildRequest
+    progress: str
+    json: bool
+    history: Path
+    record: Path | None
+    config_source: str | None
+
+
+def split_positionals(values: list[str]) -> tuple[str, tuple[str, ...]]:
+    """`CONTEXT -- EXTRA...` as argparse leaves it: the context, then the extra buildx args."""
+    if not values:
+        return ".", ()
+    if values[0].startswith("-"):
+        return ".", tuple(values)
+    return values[0], tuple(values[1:])
+
+
+def parse_build_args(values: list[str], environ: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    result: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not name:
+            raise ArxError(f"--build-arg {item!r} has no name", hint="write --build-arg NAME=VALUE")
+        if not sep:
+            if name not in environ:
+                continue  # as buildx: an unset variable leaves the arg unset
+            value = environ[name]
+        result[name] = value
+    return tuple(result.items())
+
+
+def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool) -> Settings:
+    context_text, extra = split_positionals(list(args.context or []))
+    context = Path(context_text).resolve()
+    if not context.is_dir():
+        raise ArxError(f"build context {context_text!r} is not a folder")
+    config = load_config(context, args.target)
+
+    def pick(flag: Any, key: str, default: Any = None) -> Any:
+        return flag if flag not in (None, [], ()) else config.get(key, default)
+
+    if args.file:
+        dockerfile = Path(args.file).resolve()
+    else:
+        dockerfile = context / config.get("file", "Dockerfile")
+    if not dockerfile.is_file():
+        raise ArxError(
+            f"Dockerfile {str(dockerfile)!r} not found", hint="point -f at the Dockerfile"
+        )
+    tags = tuple(pick(args.tag, "tags", []))
+    platforms = tuple(
+        part.strip() for item in pick(args.platform, "platforms", []) for part in item.split(",")
+    )
+    config_args = dict(config.get("build_args", {}))
+    build_args = {**config_args, **dict(parse_build_args(args.build_arg, environ))}
+    cache = _cache_plan(args, config, tags)
+    missing = gha_environment_missing(cache, dict(environ))
+    if missing:
+        raise ArxError(
+            f"--cache gha needs {' and '.join(missing)} in the environment",
+            hint="run inside GitHub Actions and expose them "
+            "(crazy-max/ghaction-github-runtime), or use --cache registry:REF",
+        )
+    push = bool(pick(args.push, "push", False))
+    load = bool(pick(args.load, "load", False)) and not push
+    options = BuildOptions(
+        context=str(context),
+        file=str(dockerfile) if args.file or config.get("file") else None,
+        tags=tags,
+        target=pick(args.target, "target"),
+        build_args=tuple(build_args.items()),
+        platforms=platforms,
+        builder=pick(args.builder, "builder"),
+        load=load,
+        push=push,
+        no_cache=bool(args.no_cache),
+        secrets=tuple(args.secret),
+        extra_args=extra,
+    )
+    progress = pick(args.progress, "progress", "auto")
+    if progress not in ("auto", "tty", "plain", "rawjson", "quiet"):
+        raise ArxError(f"{config.source}: progress must be auto, tty, plain, rawjson or quiet")
+    if progress == "auto":
+        progress = "tty" if stderr_is_tty else "plain"
+    min_hit_rate = pick(args.min_hit_rate, "min_hit_rate")
+    if min_hit_rate is not None and not 0 <= float(min_hit_rate) <= 100:
+        raise ArxError(f"--min-hit-rate {min_hit_rate:g} is not a percentage between 0 and 100")
+    history = Path(args.history) if args.history else context / config.get("history", DEFAULT_PATH)
+    request = BuildRequest(
+        options=options,
+        cache=cache,
+        context=context,
+        dockerfile=dockerfile,
+        cache_optional=bool(pick(args.cache_optional, "cache_optional", False)),
+        min_hit_rate=None if min_hit_rate is None else float(min_hit_rate),
+        echo_rawjson=progress == "rawjson",
+        child_stdout_to_stderr=bool(args.json),
+        history=history,
+    )
+    return Settings(
+        request=request,
+        progress=progress,
+        json=bool(args.json),
+        history=history,
+        record=Path(args.record) if args.record else None,
+        config_source=config.source,
+    )
+
+
+def _cache_plan(args: Any, config: BuildConfig, tags: tuple[str, ...]) -> CachePlan:
+    shorthands = list(args.cache) or list(config.get("cache", []))
+    cache_from = list(args.cache_from) or list(config.get("cache_from", []))
+    cache_to = list(args.cache_to) or list(config.get("cache_to", []))
+    if any(item.strip().lower() == "none" for item in args.cache):
+        # `--cache none` drops the config's cache; explicit full specs on the command line stay.
+        shorthands = []
+        cache_from, cache_to = list(args.cache_from), list(args.cache_to)
+    elif any(item.strip().lower() == "none" for item in shorthands):
+        shorthands = [item for item in shorthands if item.strip().lower() != "none"]
+    return plan(tuple(shorthands), tuple(cache_from), tuple(cache_to), tags=tags)

@@ -1,0 +1,120 @@
+"""Build with docker buildx, composing the cache flags, showing which steps hit the cache, and
+recording the build.
+
+arxdocker runs `docker buildx build` with `--progress=rawjson` underneath and reads its events
+while it runs. Whatever `--progress` shows, the build ends with the same cache report as
+`arxdocker analyze`, and one JSON record is appended to the history (.arxdocker/history.jsonl in
+the context by default).
+
+cache shorthands (--cache, repeatable; full specs go to --cache-from/--cache-to untouched):
+  registry:REF   import from and export to REF (mode=max, ignore-error=true)
+  local:DIR      import from DIR; export to a fresh folder swapped into DIR after success
+  inline         export inline with the image; import from the first -t tag
+  gha[:SCOPE]    GitHub Actions cache (url and token from the ACTIONS_* environment)
+  none           no cache flags, and config defaults dropped
+
+defaults come from [tool.arxdocker] (and [tool.arxdocker.targets.NAME]) in the context's
+pyproject.toml, or from arxdocker.toml; flags override them.
+
+exit codes: buildx's exit code; 1 when the hit rate is below --min-hit-rate;
+            2 for a usage or setup problem; 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  arxdocker build . -t app:dev --load
+  arxdocker build --cache registry:registry.example/app:buildcache --push -t registry.example/app:1
+  arxdocker build --cache local:.cache/buildkit --progress plain
+  arxdocker build --target test --min-hit-rate 80 --json | jq .summary
+  arxdocker build . --record build.json -- --ssh default
+"""
+
+PROGRESS_MODES = ("auto", "tty", "plain", "rawjson", "quiet")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "context",
+        nargs="*",
+        metavar="CONTEXT [-- EXTRA BUILDX ARGS]",
+        help="the build context (default: .); arguments after `--` go to buildx as they are",
+    )
+    parser.add_argument("-f", "--file", help="the Dockerfile (default: CONTEXT/Dockerfile)")
+    parser.add_argument("-t", "--tag", action="append", default=[], help="image tag (repeatable)")
+    parser.add_argument("--target", help="the stage to build")
+    parser.add_argument(
+        "--build-arg",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="build arg (repeatable); K alone takes the value from the environment",
+    )
+    parser.add_argument(
+        "--platform", action="append", default=[], help="target platform (repeatable)"
+    )
+    parser.add_argument("--builder", help="the buildx builder (default: the current one)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--load", action="store_true", default=None, help="load into docker")
+    output.add_argument("--push", action="store_true", default=None, help="push the image")
+    parser.add_argument("--no-cache", action="store_true", help="build every step again")
+    parser.add_argument(
+        "--cache", action="append", default=[], metavar="SPEC", help="cache shorthand (see above)"
+    )
+    parser.add_argument(
+        "--cache-from", action="append", default=[], metavar="SPEC", help="full BuildKit spec"
+    )
+    parser.add_argument(
+        "--cache-to", action="append", default=[], metavar="SPEC", help="full BuildKit spec"
+    )
+    parser.add_argument(
+        "--cache-optional",
+        action="store_true",
+        default=None,
+        help="drop a cache export the builder cannot do (warn and record it) instead of stopping",
+    )
+    parser.add_argument(
+        "--secret", action="append", default=[], metavar="SPEC", help="buildx --secret spec"
+    )
+    parser.add_argument(
+        "--progress",
+        choices=PROGRESS_MODES,
+        help="tty: live view; plain: BuildKit's text; rawjson: the raw events; quiet: nothing "
+        "(default: tty on a terminal, plain otherwise)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the arxdocker.report/v1 document, not a table"
+    )
+    parser.add_argument("--record", metavar="FILE", help="also write this build's record to FILE")
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="the history file (default: CONTEXT/.arxdocker/history.jsonl)",
+    )
+    parser.add_argument(
+        "--min-hit-rate",
+        type=float,
+        metavar="PCT",
+        help="exit 1 when fewer than PCT%% of the steps came from the cache",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
+    from arxdocker.build.request import make_settings
+    from arxdocker.build.session import run_build
+    from arxdocker.history.store import save
+    from arxdocker.render.build_output import BuildOutput
+
+    settings = make_settings(args, os.environ, stderr_is_tty=sys.stderr.isatty())
+    with BuildOutput(settings.progress, redact=settings.request.redactor.text) as output:
+        outcome = run_build(settings.request, output.display)
+    problems = save(outcome.record.to_dict(), settings.history, settings.record)
+    output.report(outcome.report, [*outcome.messages, *problems], as_json=settings.json)
+    return outcome.exit_code

@@ -1,0 +1,69 @@
+"""What `arxdocker build` shows: the progress display while buildx runs, then the cache report.
+
+Progress goes to stderr (`tty`: a rich live view; `plain`: BuildKit's text; `rawjson`: the raw
+events, echoed by the session; `quiet`: nothing). The report goes to stdout, as a table or, with
+`--json`, as the `arxdocker.report/v1` document.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from arxdocker.analysis.report import Report
+
+
+class BuildOutput:
+    def __init__(self, progress: str, redact: Callable[[str], str] = lambda text: text) -> None:
+        self.progress = progress
+        self.redact = redact
+        self.display: Any = None
+        self._live: Any = None
+
+    def __enter__(self) -> BuildOutput:
+        if self.progress == "tty":
+            from rich.live import Live
+
+            from arxdocker.render.live import LiveBuildView
+            from arxdocker.render.theme import make_console
+
+            self.display = LiveBuildView(self.redact)
+            self._live = Live(
+                self.display,
+                console=make_console(stderr=True),
+                refresh_per_second=8,
+                transient=True,
+            )
+            self._live.start()
+        elif self.progress == "plain":
+            from arxdocker.render.plain_progress import PlainProgress
+
+            self.display = PlainProgress(sys.stderr, self.redact)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._live is not None:
+            self._live.stop()
+        close = getattr(self.display, "close", None)
+        if close is not None:
+            close()
+
+    def report(self, report: Report, warnings: list[str], *, as_json: bool) -> None:
+        for message in warnings:
+            print(f"arxdocker: warning: {message}", file=sys.stderr)
+        if as_json:
+            sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+            sys.stdout.flush()
+            return
+        from arxdocker.render.report_table import render_report
+        from arxdocker.render.theme import make_console
+
+        render_report(report, make_console())

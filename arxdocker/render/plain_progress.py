@@ -1,0 +1,91 @@
+"""BuildKit's plain progress text (`#N name`, `#N CACHED`, `#N DONE 0.2s`), re-made from events.
+
+arxdocker always asks buildx for rawjson; `--progress plain` prints this instead, in the shape
+of BuildKit's progressui printer, so logs and `arxdocker analyze` still read as plain output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from arxdocker.progress.models import Event, TextLine
+
+
+@dataclass(slots=True)
+class _Seen:
+    number: int
+    named: bool = False
+    started: float | None = None
+    done: bool = False
+    partial: bytes = b""
+
+
+class PlainProgress:
+    def __init__(self, out: TextIO, redact: Callable[[str], str] = lambda text: text) -> None:
+        self.out = out
+        self.redact = redact
+        self._vertices: dict[str, _Seen] = {}
+        self._statuses_done: set[tuple[str, str]] = set()
+
+    def _line(self, text: str) -> None:
+        self.out.write(self.redact(text) + "\n")
+
+    def _seen(self, digest: str) -> _Seen:
+        seen = self._vertices.get(digest)
+        if seen is None:
+            seen = self._vertices[digest] = _Seen(len(self._vertices) + 1)
+        return seen
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, TextLine):
+            self._line(event.text)
+            return
+        for vertex in event.vertexes:
+            seen = self._seen(vertex.digest)
+            if seen.done:
+                continue
+            if not seen.named and (vertex.started is not None or vertex.cached):
+                seen.named = True
+                seen.started = vertex.started
+                self._line(f"#{seen.number} {vertex.name}")
+            if vertex.cached and vertex.completed is not None:
+                seen.done = True
+                self._line(f"#{seen.number} CACHED\n")
+            elif vertex.error:
+                seen.done = True
+                word = "CANCELED" if vertex.error.endswith("context canceled") else "ERROR:"
+                tail = "" if word == "CANCELED" else f" {vertex.error}"
+                self._line(f"#{seen.number} {word}{tail}\n")
+            elif vertex.completed is not None and vertex.started is not None:
+                seen.done = True
+                self._line(f"#{seen.number} DONE {vertex.completed - vertex.started:.1f}s\n")
+        for status in event.statuses:
+            key = (status.vertex, status.id)
+            if status.completed is None or key in self._statuses_done:
+                continue
+            self._statuses_done.add(key)
+            seen = self._seen(status.vertex)
+            size = f" {status.current}B" if status.current else ""
+            self._line(f"#{seen.number} {status.id}{size} done")
+        for log in event.logs:
+            seen = self._seen(log.vertex)
+            offset = (
+                log.timestamp - seen.started
+                if log.timestamp is not None and seen.started is not None
+                else 0.0
+            )
+            text = (seen.partial + log.data).decode("utf-8", "replace")
+            lines = text.split("\n")
+            seen.partial = lines.pop().encode()
+            for line in lines:
+                self._line(f"#{seen.number} {offset:.3f} {line}")
+        self.out.flush()
+
+    def close(self) -> None:
+        for seen in self._vertices.values():
+            if seen.partial:
+                self._line(f"#{seen.number} {seen.partial.decode('utf-8', 'replace')}")
+                seen.partial = b""
+        self.out.flush()
