@@ -18,6 +18,8 @@ from arxdocker.errors import ArxError
 # name -> (module under arxdocker.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("analyze", "report cached and rebuilt steps from a saved BuildKit progress log"),
+    "lint": ("lint", "audit Dockerfiles for cache-unfriendly patterns; --fix applies safe fixes"),
+    "rule": ("rule", "explain a lint rule (what it checks, why, examples)"),
     "build": ("build", "build with buildx: composed cache flags, a live cache report, a record"),
 }
 

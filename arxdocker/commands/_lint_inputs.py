@@ -1,0 +1,66 @@
+"""Finding and reading the Dockerfiles `arxdocker lint` was given, with one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from arxdocker.errors import ArxError
+
+PATTERNS = ("Dockerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*")
+SKIP = {"node_modules", "__pycache__", "venv"}
+
+
+def _is_dockerfile(path: Path) -> bool:
+    return any(path.match(pattern) for pattern in PATTERNS)
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Expand folders into the Dockerfiles below them, sorted; `-` stays as stdin."""
+    found: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if name == "-" or path.is_file():
+            found.append(name)
+        elif path.is_dir():
+            below = sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file()
+                and _is_dockerfile(p)
+                and not any(
+                    part.startswith(".") or part in SKIP for part in p.relative_to(path).parts[:-1]
+                )
+            )
+            if not below:
+                raise ArxError(
+                    f"{name}: no Dockerfile found",
+                    hint="looked for Dockerfile, *.Dockerfile and Dockerfile.* in it and below",
+                )
+            found.extend(below)
+        else:
+            raise ArxError(f"{name}: no such file or directory")
+    return found
+
+
+def read_input(name: str) -> str:
+    from arxdocker.dockerfile.parser import DockerfileParseError
+
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise ArxError(f"{name}: {exc.strerror or exc}") from None
+    if b"\0" in data:
+        raise DockerfileParseError(
+            name, data[: data.index(b"\0")].count(b"\n") + 1, "binary file, not a Dockerfile"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DockerfileParseError(
+            name, data[: exc.start].count(b"\n") + 1, "not UTF-8 text"
+        ) from None

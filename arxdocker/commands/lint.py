@@ -1,0 +1,144 @@
+"""Audit Dockerfiles for cache-unfriendly patterns, with BuildKit's own grammar.
+
+PATH may be a Dockerfile or a directory, searched for Dockerfile, *.Dockerfile and Dockerfile.*
+(hidden folders and node_modules are skipped); `-` reads stdin. The folder holding a Dockerfile
+is taken as its build context (for .dockerignore checks). Rules are configured in pyproject.toml
+under [tool.arxdocker.lint] (select, ignore, severity), and silenced per instruction with
+`# arxdocker: ignore=ARX001` on the line above, or per file with `# arxdocker: global ignore=...`.
+
+exit codes: 0 no findings; 1 findings (or, with --diff, changes to make);
+            2 a usage error or a Dockerfile that cannot be parsed.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  arxdocker lint                      # Dockerfiles under the current directory
+  arxdocker lint Dockerfile --fix     # apply the safe fixes in place
+  arxdocker lint . --diff             # show the fixes as a diff, write nothing
+  arxdocker lint --format sarif . > arxdocker.sarif
+  arxdocker rule ARX001               # what a rule checks, and why
+"""
+
+
+def _codes(text: str) -> list[str]:
+    return [code.strip() for code in text.split(",") if code.strip()]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="Dockerfiles or folders (default: .)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format",
+    )
+    parser.add_argument(
+        "--select", type=_codes, metavar="IDS", help="only these rules (ARX001,...)"
+    )
+    parser.add_argument("--ignore", type=_codes, metavar="IDS", help="skip these rules")
+    parser.add_argument(
+        "--severity",
+        choices=("error", "warning", "info"),
+        default="info",
+        help="report findings of this severity and above (default: info)",
+    )
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    parser.add_argument("--diff", action="store_true", help="print the safe fixes as a diff")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    parser.add_argument("--statistics", action="store_true", help="print a count per rule")
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from arxdocker.commands._lint_inputs import discover, read_input
+    from arxdocker.dockerfile.parser import DockerfileParseError, parse_text
+    from arxdocker.lint.config import load_config
+    from arxdocker.lint.registry import all_rules, get_rule
+    from arxdocker.lint.runner import build_context, fix_text, lint
+
+    for code in (args.select or []) + (args.ignore or []):
+        if code.upper() != "ALL" and get_rule(code) is None:
+            from arxdocker.errors import ArxError
+
+            raise ArxError(f"unknown rule {code!r}", hint="`arxdocker rule --list` lists them")
+    paths = args.paths or ["."]
+    config = load_config(Path(paths[0] if paths[0] != "-" else ".")).merged(
+        args.select, args.ignore
+    )
+    findings, sources, errors, diffs = [], {}, 0, []
+    files = discover(paths)
+    for name in files:
+        text = read_input(name)
+        context = None if name == "-" else build_context(Path(name).parent)
+        display = "<stdin>" if name == "-" else name
+        try:
+            if args.fix or args.diff:
+                fixed, _ = fix_text(text, display, context, config)
+                if fixed != text:
+                    diffs.append(_diff(display, text, fixed))
+                    if args.fix and name != "-":
+                        Path(name).write_text(fixed)
+                    elif args.fix:
+                        sys.stdout.write(fixed)
+                    if args.fix:
+                        text = fixed
+            parsed = parse_text(text, display)
+        except DockerfileParseError as error:
+            print(f"arxdocker: error: {error}", file=sys.stderr)
+            errors += 1
+            continue
+        sources[display] = list(parsed.lines)
+        findings.extend(lint(parsed, context, config, args.severity))
+    if args.diff:
+        sys.stdout.write("".join(diffs))
+        return 2 if errors else (1 if diffs and not args.exit_zero else 0)
+    _render(args, findings, sources, len(files), all_rules())
+    if errors:
+        return 2
+    return 1 if findings and not args.exit_zero else 0
+
+
+def _diff(name: str, before: str, after: str) -> str:
+    import difflib
+
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), name, name
+        )
+    )
+
+
+def _render(args, findings, sources, files, rules) -> None:
+    import sys
+
+    if args.format == "json":
+        from arxdocker.render.lint_json import render_json
+
+        sys.stdout.write(render_json(findings))
+    elif args.format == "sarif":
+        from arxdocker.render.lint_sarif import render_sarif
+
+        sys.stdout.write(render_sarif(findings, rules))
+    elif args.format == "github":
+        from arxdocker.render.lint_github import render_github
+
+        sys.stdout.write(render_github(findings))
+    else:
+        from arxdocker.render.lint_text import FindingList, statistics, summary
+        from arxdocker.render.theme import make_console
+
+        console = make_console()
+        if args.statistics:
+            console.print(statistics(findings))
+        else:
+            console.print(FindingList(findings, sources))
+        console.print(summary(findings, files))

@@ -1,0 +1,98 @@
+"""Split the shell script of a RUN into simple commands, for rules that look for tools.
+
+This is analysis-grade, not a shell: it honours quotes, escapes, line continuations, comments and
+the `&&`, `||`, `;`, `|`, `&` separators, and strips `sudo`, `env`, and leading `VAR=value` words.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "(", ")", "{", "}", "|&"}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_WRAPPERS = {"sudo", "env", "exec", "command", "time", "nice", "nohup"}
+
+
+@dataclass(frozen=True)
+class Command:
+    words: tuple[str, ...]  # quotes removed; wrappers and assignments stripped
+    separator: str  # the operator that follows it ("" at the end)
+
+    @property
+    def name(self) -> str:
+        return self.words[0].rsplit("/", 1)[-1] if self.words else ""
+
+    def has(self, *words: str) -> bool:
+        return any(word in self.words for word in words)
+
+    def text(self) -> str:
+        return shlex.join(self.words)
+
+
+def _tokens(script: str) -> list[str]:
+    tokens: list[str] = []
+    for line in re.sub(r"\\\r?\n", " ", script).split("\n"):
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|(){}")
+        lexer.commenters = "#"
+        lexer.wordchars += "-./:=@%+,~*?[]$^!"
+        try:
+            tokens.extend(lexer)
+        except ValueError:
+            tokens.extend(line.split())
+        tokens.append(";")
+    return tokens
+
+
+def commands(script: str) -> list[Command]:
+    """Simple commands of a script, in order."""
+    result: list[Command] = []
+    current: list[str] = []
+    for token in [*(_tokens(script)), ";"]:
+        if token in SEPARATORS or token == "\n":
+            words = _strip(current)
+            if words:
+                result.append(Command(tuple(words), token if token != ";" else ";"))
+            current = []
+        else:
+            current.append(token)
+    if result:
+        last = result[-1]
+        result[-1] = Command(last.words, "")
+    return result
+
+
+def _strip(words: list[str]) -> list[str]:
+    while words and (words[0] in _WRAPPERS or _ASSIGNMENT.match(words[0]) or words[0] == "-E"):
+        words = words[1:]
+    return words
+
+
+def top_level_and_chain(script: str) -> list[str] | None:
+    """The pieces of `a && b && c` as source text, or None when the script is anything else."""
+    pieces: list[str] = []
+    depth_quote = ""
+    start = 0
+    i = 0
+    while i < len(script):
+        char = script[i]
+        if depth_quote:
+            if char == depth_quote:
+                depth_quote = ""
+            elif char == "\\" and depth_quote == '"':
+                i += 1
+        elif char in "'\"":
+            depth_quote = char
+        elif char == "\\":
+            i += 1
+        elif script.startswith("&&", i):
+            pieces.append(script[start:i])
+            start = i + 2
+            i += 1
+        elif char in ";|&\n(){}`#" or script.startswith("$(", i):
+            return None
+        i += 1
+    pieces.append(script[start:])
+    pieces = [piece.strip() for piece in pieces]
+    return pieces if all(pieces) else None

@@ -1,0 +1,149 @@
+"""The rule base class and the context rules see. Rules are pure: context in, findings out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from arxdocker.dockerfile.model import Dockerfile, Instruction
+from arxdocker.dockerfile.shell import Command, commands
+from arxdocker.dockerfile.stages import Stage, StageModel, build_stages
+from arxdocker.lint.model import Finding, Fix, Severity
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What rules may know about the build context directory (None when linting stdin)."""
+
+    path: str
+    dockerignore: tuple[str, ...] | None  # None: there is no .dockerignore
+    entries: tuple[str, ...]  # top-level names in the context
+
+
+@dataclass(frozen=True)
+class LintContext:
+    dockerfile: Dockerfile
+    context: BuildContext | None = None
+
+    @cached_property
+    def stages(self) -> StageModel:
+        return build_stages(self.dockerfile)
+
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        return self.stages.stage_of(instruction)
+
+    def commands(self, instruction: Instruction) -> list[Command]:
+        if instruction.keyword != "RUN":
+            return []
+        return commands(instruction.script)
+
+    def user(self, instruction: Instruction) -> str:
+        """The USER an instruction runs as ("root" unless a USER in its stage chain says else)."""
+        stage = self.stage_of(instruction)
+        user = "root"
+        chain: list[Stage] = []
+        while stage is not None:
+            chain.insert(0, stage)
+            stage = self.stages.stages[stage.base_stage] if stage.base_stage is not None else None
+        for item in chain:
+            for candidate in item.instructions:
+                if candidate.index >= instruction.index:
+                    break
+                if candidate.keyword == "USER" and candidate.args:
+                    user = self.stages.expand(candidate, candidate.args[0]).split(":")[0]
+        return user
+
+    def home(self, instruction: Instruction) -> str:
+        user = self.user(instruction)
+        return "/root" if user in ("root", "0", "") else f"/home/{user}"
+
+    def workdir(self, instruction: Instruction) -> str:
+        """The working directory at an instruction (absolute, "/" by default)."""
+        stage = self.stage_of(instruction)
+        path = "/"
+        chain: list[Stage] = []
+        while stage is not None:
+            chain.insert(0, stage)
+            stage = self.stages.stages[stage.base_stage] if stage.base_stage is not None else None
+        for item in chain:
+            for candidate in item.instructions:
+                if candidate.index >= instruction.index:
+                    break
+                if candidate.keyword == "WORKDIR" and candidate.args:
+                    path = join_path(path, self.stages.expand(candidate, candidate.args[0]))
+        return path
+
+
+def join_path(base: str, path: str) -> str:
+    path = path.strip("\"'")
+    full = path if path.startswith("/") else f"{base.rstrip('/')}/{path}"
+    parts: list[str] = []
+    for part in full.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(part)
+    return "/" + "/".join(parts)
+
+
+class Rule:
+    """A rule: a code, a kebab-case name, a severity, a ruff-style doc (the class docstring)."""
+
+    code: str = ""
+    name: str = ""
+    severity: Severity = "warning"
+    fix_title: str = ""  # the imperative help line
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        ctx: LintContext,
+        instruction: Instruction,
+        message: str,
+        *,
+        help: str | None = None,
+        fix: Fix | None = None,
+        related: tuple[int, ...] = (),
+    ) -> Finding:
+        span = instruction.span
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            file=ctx.dockerfile.path,
+            line=span.line,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            message=message,
+            help=help if help is not None else self.fix_title,
+            fix=fix,
+            related=related,
+        )
+
+    @classmethod
+    def doc(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc_section(cls, title: str) -> str:
+        match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", cls.doc(), re.M | re.S)
+        return match.group(1).strip() if match else ""
+
+    @classmethod
+    def doc_examples(cls, title: str) -> list[str]:
+        """The ```dockerfile blocks of one doc section ("Example" or "Use instead")."""
+        return re.findall(r"```dockerfile\n(.*?)```", cls.doc_section(title), re.S)
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.doc_section("What it does").split("\n\n")[0].replace("\n", " ")

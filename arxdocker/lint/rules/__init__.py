@@ -1,0 +1,1 @@
+"""One module per rule: `arxNNN_<name>.py`, each with its doc, examples and check()."""

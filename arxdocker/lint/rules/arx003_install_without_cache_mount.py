@@ -1,0 +1,113 @@
+"""ARX003 install-without-cache-mount."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from arxdocker.lint.edits import keyword_end
+from arxdocker.lint.model import Edit, Finding, Fix
+from arxdocker.lint.rule import LintContext, Rule
+from arxdocker.lint.tools import Tool, install_tool
+
+FIXABLE = {"apt", "pip", "npm", "go"}
+
+
+def has_cache_mount(mounts: list[dict[str, str]], tool: Tool) -> bool:
+    return any(tool.cache_marker in m.get("target", m.get("dst", "")) for m in mounts)
+
+
+class InstallWithoutCacheMount(Rule):
+    """
+    ## What it does
+    Flags a package install (apt, apk, yum, dnf, pip, uv, poetry, npm, yarn, pnpm, go, cargo,
+    maven, gradle, composer, bundler, nuget) in a RUN without a `--mount=type=cache` for the
+    tool's cache directory. The message gives the exact mount flags for that tool.
+
+    ## Why is this bad?
+    When the step reruns (a manifest or an earlier layer changed), every package is downloaded
+    again. A cache mount keeps the tool's download cache between builds, outside the image, so a
+    rerun fetches only what changed.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    COPY requirements.txt .
+    RUN pip install -r requirements.txt
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim
+    COPY requirements.txt .
+    RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+    ```
+
+    ## Fix safety
+    Safe for apt, pip, npm and go: the fix adds the mount flags, and drops what would defeat
+    the mount (pip's `--no-cache-dir`, apt's `rm -rf /var/lib/apt/lists/*` and the image's
+    `docker-clean` hook). The image content is the same apart from those caches.
+
+    ## References
+    - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+    - https://docs.docker.com/reference/dockerfile/#run---mounttypecache
+    """
+
+    code = "ARX003"
+    name = "install-without-cache-mount"
+    severity = "warning"
+    fix_title = "Add a cache mount for the tool's cache directory"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for instruction in ctx.dockerfile.instructions:
+            mounts = instruction.cache_mounts()
+            tools: list[Tool] = []
+            for command in ctx.commands(instruction):
+                tool = install_tool(command)
+                if tool and tool not in tools and not has_cache_mount(mounts, tool):
+                    tools.append(tool)
+            if not tools:
+                continue
+            stage = ctx.stage_of(instruction)
+            base = stage.base if stage else ""
+            home = ctx.home(instruction)
+            flags = " ".join(tool.mount_flags(home, base) for tool in tools)
+            names = ", ".join(tool.name for tool in tools)
+            yield self.finding(
+                ctx,
+                instruction,
+                f"{names} install on line {instruction.line} has no cache mount; a rerun "
+                "downloads every package again",
+                help=f"Add `RUN {flags}`",
+                fix=self._fix(ctx, instruction, tools, flags),
+            )
+
+    def _fix(self, ctx, instruction, tools, flags) -> Fix | None:
+        if not all(tool.name in FIXABLE for tool in tools) or instruction.json:
+            return None
+        edits = []
+        if any(tool.name == "apt" for tool in tools) and not instruction.heredocs:
+            flags, edits = self._apt_cleanup(ctx, instruction, flags)
+        if any(tool.name == "pip" for tool in tools):
+            edits += _remove(ctx, instruction, r" --no-cache-dir\b")
+        line, column = keyword_end(instruction)
+        edits.insert(0, Edit.insert(line, column, f" {flags}"))
+        return Fix(f"Add `{flags}`", tuple(edits))
+
+    def _apt_cleanup(self, ctx, instruction, flags):
+        edits = _remove(ctx, instruction, r"\s*&&\s*rm -rf /var/lib/apt/lists/\*(?=\s*$)")
+        if "docker-clean" not in ctx.dockerfile.text:
+            from arxdocker.lint.edits import command_start
+
+            line, column = command_start(ctx.dockerfile, instruction)
+            edits.append(Edit.insert(line, column, "rm -f /etc/apt/apt.conf.d/docker-clean; "))
+        return flags, edits
+
+
+def _remove(ctx: LintContext, instruction, pattern: str) -> list[Edit]:
+    edits = []
+    for number in range(instruction.span.line, instruction.span.end_line + 1):
+        text = ctx.dockerfile.line_text(number)
+        for match in re.finditer(pattern, text):
+            edits.append(Edit(number, match.start() + 1, number, match.end() + 1, ""))
+    return edits

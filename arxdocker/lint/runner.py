@@ -1,0 +1,105 @@
+"""Run the rules over one Dockerfile and apply safe fixes: pure functions, no printing."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from arxdocker.dockerfile.model import Dockerfile
+from arxdocker.dockerfile.parser import parse_text
+from arxdocker.lint.config import LintConfig
+from arxdocker.lint.model import SEVERITIES, Edit, Finding, Severity
+from arxdocker.lint.registry import all_rules
+from arxdocker.lint.rule import BuildContext, LintContext
+from arxdocker.lint.suppress import find_suppressions
+
+
+def build_context(folder: Path) -> BuildContext:
+    ignore = folder / ".dockerignore"
+    patterns = None
+    if ignore.is_file():
+        lines = ignore.read_text(errors="replace").splitlines()
+        patterns = tuple(
+            line.strip() for line in lines if line.strip() and not line.startswith("#")
+        )
+    try:
+        entries = tuple(sorted(entry.name for entry in folder.iterdir()))
+    except OSError:
+        entries = ()
+    return BuildContext(str(folder), patterns, entries)
+
+
+def lint(
+    dockerfile: Dockerfile,
+    context: BuildContext | None = None,
+    config: LintConfig | None = None,
+    minimum: Severity = "info",
+) -> list[Finding]:
+    config = config or LintConfig()
+    ctx = LintContext(dockerfile, context)
+    suppressions = find_suppressions(dockerfile)
+    findings: list[Finding] = []
+    for rule in all_rules():
+        if not config.enabled(rule.code, rule.name):
+            continue
+        for finding in rule.check(ctx):
+            if suppressions.suppressed(finding.code, finding.name, finding.line):
+                continue
+            severity = config.severity.get(finding.code, finding.severity)
+            if SEVERITIES.index(severity) < SEVERITIES.index(minimum):
+                continue
+            findings.append(dataclasses.replace(finding, severity=severity))
+    return sorted(findings, key=lambda f: (f.line, f.column, f.code))
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (the caller drops conflicting ones)."""
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(line: int, column: int) -> int:
+        return min(starts[min(line, len(starts)) - 1] + column - 1, len(text))
+
+    spans = sorted(((offset(e.line, e.column), offset(e.end_line, e.end_column), e) for e in edits),
+                   key=lambda s: (s[0], s[1]), reverse=True)  # fmt: skip
+    for start, end, edit in spans:
+        text = text[:start] + edit.content + text[end:]
+    return text
+
+
+def fix_once(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
+    """Apply the safe fixes that do not touch each other; the next pass picks up the rest."""
+    taken: list[tuple[int, int, int, int]] = []
+    chosen: list[Edit] = []
+    applied: list[Finding] = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or fix.applicability != "safe":
+            continue
+        ranges = [(e.line, e.end_line) for e in fix.edits]
+        if any(a <= d and c <= b for a, b in ranges for c, d, _, _ in taken):
+            continue
+        taken.extend((a, b, 0, 0) for a, b in ranges)
+        chosen.extend(fix.edits)
+        applied.append(finding)
+    return (apply_edits(text, chosen) if chosen else text), applied
+
+
+def fix_text(
+    text: str,
+    path: str,
+    context: BuildContext | None,
+    config: LintConfig,
+    max_passes: int = 8,
+) -> tuple[str, list[Finding]]:
+    """Fix until nothing safe is left; returns the new text and the findings fixed."""
+    fixed: list[Finding] = []
+    for _ in range(max_passes):
+        findings = lint(parse_text(text, path), context, config)
+        new_text, applied = fix_once(text, findings)
+        if not applied or new_text == text:
+            break
+        fixed.extend(applied)
+        text = new_text
+    return text, fixed

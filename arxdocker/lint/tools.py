@@ -1,0 +1,158 @@
+"""Package managers and build tools: how to recognise their installs, their manifests and caches.
+
+Cache targets follow Docker's "Optimize cache usage in builds" (recommended cache-mount targets)
+and each tool's documented default cache directory; `~` is the home of the current USER.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from arxdocker.dockerfile.shell import Command
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    manifests: tuple[str, ...]  # files a dependency install reads (empty: system packages)
+    cache_targets: tuple[str, ...]  # where its cache lives; "~" is the user's home
+    mount_options: str = ""  # extra mount options, such as ",sharing=locked"
+    cache_marker: str = ""  # a target containing this counts as a cache mount for the tool
+    no_cache: tuple[str, ...] = ()  # words in the RUN that keep the cache out of the layer
+
+    def targets(self, home: str, base: str = "") -> list[str]:
+        targets = []
+        for target in self.cache_targets:
+            path = target
+            if self.name == "go" and base.startswith("golang"):
+                path = path.replace("~/go", "/go")
+            if self.name == "cargo" and base.startswith("rust"):
+                path = path.replace("~/.cargo", "/usr/local/cargo")
+            targets.append(path.replace("~", home, 1))
+        return targets
+
+    def mount_flags(self, home: str, base: str = "") -> str:
+        return " ".join(
+            f"--mount=type=cache,target={target}{self.mount_options}"
+            for target in self.targets(home, base)
+        )
+
+
+TOOLS: dict[str, Tool] = {
+    tool.name: tool
+    for tool in (
+        Tool("apt", (), ("/var/cache/apt", "/var/lib/apt"), ",sharing=locked", "/var/cache/apt",
+             ("/var/lib/apt/lists",)),
+        Tool("apk", (), ("/etc/apk/cache",), ",sharing=locked", "apk",
+             ("--no-cache", "/var/cache/apk")),
+        Tool("yum", (), ("/var/cache/yum",), ",sharing=locked", "/var/cache/yum", ("clean",)),
+        Tool("dnf", (), ("/var/cache/dnf",), ",sharing=locked", "/var/cache/dnf", ("clean",)),
+        Tool("pip", ("requirements.txt",), ("~/.cache/pip",), "", ".cache/pip",
+             ("--no-cache-dir", "PIP_NO_CACHE_DIR")),
+        Tool("uv", ("pyproject.toml", "uv.lock"), ("~/.cache/uv",), "", ".cache/uv",
+             ("--no-cache", "UV_NO_CACHE")),
+        Tool("poetry", ("pyproject.toml", "poetry.lock"), ("~/.cache/pypoetry",), "", "pypoetry",
+             ("--no-cache",)),
+        Tool("npm", ("package.json", "package-lock.json"), ("~/.npm",), "", ".npm",
+             ("cache clean",)),
+        Tool("yarn", ("package.json", "yarn.lock"), ("/usr/local/share/.cache/yarn",), "", "yarn",
+             ("cache clean",)),
+        Tool("pnpm", ("package.json", "pnpm-lock.yaml"), ("~/.local/share/pnpm/store",), "",
+             "pnpm", ("store prune",)),
+        Tool("go", ("go.mod", "go.sum"), ("~/go/pkg/mod", "~/.cache/go-build"), "", "pkg/mod",
+             ("clean -modcache",)),
+        Tool("cargo", ("Cargo.toml", "Cargo.lock"), ("~/.cargo/registry",), "", "cargo/registry"),
+        Tool("maven", ("pom.xml",), ("~/.m2",), "", ".m2"),
+        Tool("gradle", ("build.gradle", "settings.gradle"), ("~/.gradle",), "", ".gradle"),
+        Tool("bundler", ("Gemfile", "Gemfile.lock"), ("~/.gem",), "", "gem"),
+        Tool("composer", ("composer.json", "composer.lock"), ("~/.cache/composer",), "",
+             "composer", ("--no-cache",)),
+        Tool("dotnet", ("*.csproj",), ("~/.nuget/packages",), "", "nuget"),
+        Tool("nuget", ("packages.config",), ("~/.nuget/packages",), "", "nuget"),
+    )
+}  # fmt: skip
+
+_PIP = re.compile(r"^pip(3(\.\d+)?)?$")
+_PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
+
+
+def install_tool(command: Command) -> Tool | None:
+    """The tool whose packages this command installs (or fetches, or builds with), if any."""
+    words, name = command.words, command.name
+    args = [w for w in words[1:] if not w.startswith("-")]
+    verb = args[0] if args else ""
+    if name in ("apt-get", "apt", "aptitude") and verb == "install":
+        return TOOLS["apt"]
+    if name == "apk" and verb == "add":
+        return TOOLS["apk"]
+    if name in ("yum", "dnf", "microdnf") and verb == "install":
+        return TOOLS["dnf" if name != "yum" else "yum"]
+    if (_PIP.match(name) and verb == "install") or (
+        _PYTHON.match(name) and words[1:4] == ("-m", "pip", "install")
+    ):
+        return TOOLS["pip"]
+    if name == "uv" and (verb == "sync" or args[:2] == ["pip", "install"]):
+        return TOOLS["uv"]
+    if name == "poetry" and verb == "install":
+        return TOOLS["poetry"]
+    if name == "npm" and verb in ("ci", "install", "i"):
+        return TOOLS["npm"]
+    if name == "yarn" and verb in ("", "install"):
+        return TOOLS["yarn"]
+    if name == "pnpm" and verb in ("install", "i"):
+        return TOOLS["pnpm"]
+    if name == "go" and (verb in ("build", "install", "get") or args[:2] == ["mod", "download"]):
+        return TOOLS["go"]
+    if name == "cargo" and verb in ("build", "install", "fetch"):
+        return TOOLS["cargo"]
+    if name in ("mvn", "mvnw") and args:
+        return TOOLS["maven"]
+    if name in ("gradle", "gradlew") and args:
+        return TOOLS["gradle"]
+    if name == "bundle" and verb == "install":
+        return TOOLS["bundler"]
+    if name == "composer" and verb == "install":
+        return TOOLS["composer"]
+    if name == "dotnet" and verb in ("restore", "publish", "build"):
+        return TOOLS["dotnet"]
+    if name == "nuget" and verb == "restore":
+        return TOOLS["nuget"]
+    return None
+
+
+def dependency_install(command: Command) -> tuple[Tool, tuple[str, ...]] | None:
+    """A project dependency install (it reads manifests): the tool and the manifests it reads."""
+    tool = install_tool(command)
+    if tool is None or not tool.manifests:
+        return None
+    words = command.words
+    if tool.name == "pip":
+        files = tuple(
+            words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-r", "--requirement")
+        )
+        if files:
+            return tool, files
+        if "." in words or "-e" in words:
+            return tool, ("pyproject.toml",)
+        return None
+    if tool.name == "npm" and len([w for w in words[2:] if not w.startswith("-")]) > 0:
+        return None  # npm install some-package: not the project's manifest
+    if tool.name == "go" and words[1:2] == ("install",) and not any("./" in w for w in words):
+        return None  # go install tool@version
+    if tool.name == "cargo" and words[1:2] == ("install",) and "--path" not in words:
+        return None
+    return tool, tool.manifests
+
+
+def is_update(command: Command) -> str | None:
+    """The package manager whose index this command only refreshes."""
+    args = [w for w in command.words[1:] if not w.startswith("-")]
+    verb = args[0] if args else ""
+    if command.name in ("apt-get", "apt") and verb == "update":
+        return "apt"
+    if command.name == "apk" and verb == "update":
+        return "apk"
+    if command.name in ("yum", "dnf") and verb == "makecache":
+        return command.name
+    return None

@@ -1,0 +1,33 @@
+"""Findings as GitHub Actions workflow commands (annotations on the pull request)."""
+
+from __future__ import annotations
+
+from arxdocker.lint.model import Finding
+
+LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(findings: list[Finding]) -> str:
+    lines = []
+    for f in findings:
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (
+                ("file", f.file),
+                ("line", f.line),
+                ("endLine", f.end_line),
+                ("col", f.column),
+                ("title", f"{f.code} {f.name}"),
+            )
+        )
+        message = f.message + (f"\nhelp: {f.help}" if f.help else "")
+        lines.append(f"::{LEVEL[f.severity]} {properties}::{_escape_data(message)}")
+    return "".join(line + "\n" for line in lines)

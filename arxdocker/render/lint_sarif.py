@@ -1,0 +1,92 @@
+"""Findings as SARIF 2.1.0, for code-scanning uploads. Rule help comes from each rule's doc."""
+
+from __future__ import annotations
+
+import json
+
+from arxdocker import __version__
+from arxdocker.lint.model import Finding
+from arxdocker.lint.rule import Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _uri(path: str) -> str:
+    return path.removeprefix("./") if path != "-" else "stdin"
+
+
+def render_sarif(findings: list[Finding], rules: tuple[Rule, ...]) -> str:
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    results = []
+    for f in findings:
+        result: dict = {
+            "ruleId": f.code,
+            "ruleIndex": index.get(f.code, 0),
+            "level": LEVEL[f.severity],
+            "message": {"text": f.message + (f"\nhelp: {f.help}" if f.help else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.file)},
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": f.end_line,
+                            "endColumn": f.end_column,
+                        },
+                    }
+                }
+            ],
+        }
+        if f.fix:
+            result["fixes"] = [
+                {
+                    "description": {"text": f.fix.title},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": _uri(f.file)},
+                            "replacements": [
+                                {
+                                    "deletedRegion": {
+                                        "startLine": e.line,
+                                        "startColumn": e.column,
+                                        "endLine": e.end_line,
+                                        "endColumn": e.end_column,
+                                    },
+                                    "insertedContent": {"text": e.content},
+                                }
+                                for e in f.fix.edits
+                            ],
+                        }
+                    ],
+                }
+            ]
+        results.append(result)
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "arxdocker",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": rule.code,
+                                "name": rule.name,
+                                "shortDescription": {"text": rule.summary()},
+                                "fullDescription": {"text": rule.doc_section("Why is this bad?")},
+                                "help": {"text": rule.doc(), "markdown": rule.doc()},
+                                "defaultConfiguration": {"level": LEVEL[rule.severity]},
+                            }
+                            for rule in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"
