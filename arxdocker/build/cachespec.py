@@ -17,7 +17,6 @@ import csv
 import os
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 from arxdocker.errors import ArxError
 
@@ -182,6 +181,8 @@ def strip_credentials(spec: str) -> str:
 def _strip_url_password(value: str) -> str:
     if "@" not in value or "://" not in value:
         return value
+    from urllib.parse import urlsplit, urlunsplit
+
     parts = urlsplit(value)
     if parts.password is None and parts.username is None:
         return value

@@ -17,6 +17,8 @@ class BuilderInfo:
     driver: str
     buildkit_version: str | None = None
     containerd_store: bool | None = None  # only asked for the docker driver
+    docker_client: str | None = None
+    buildx: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -17,7 +17,6 @@ wrong types are one-line errors naming the file and the key.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from arxdocker.errors import ArxError
 
 CONFIG_FILES = ("arxdocker.toml", "pyproject.toml")
+DEFAULT_HISTORY = ".arxdocker/history.jsonl"
 
 # key -> (python type, description); lists are lists of strings.
 KEYS: dict[str, tuple[type, str]] = {
@@ -63,6 +63,8 @@ def find_config(context: Path) -> tuple[Path, dict[str, Any]] | None:
         path = context / name
         if not path.is_file():
             continue
+        import tomllib  # only when there is a file to read
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -16,19 +16,16 @@ anyone who wants its exact behaviour; this is the only module that imports it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
-from arxdocker.build.capability import BuilderInfo
 from arxdocker.build.options import BuildOptions, buildx_argv, whales_kwargs
 from arxdocker.errors import ArxError
 
 KILL_GRACE_S = 1.0
-QUERY_TIMEOUT_S = 20
 
 
 class BuildxProcess:
@@ -97,56 +94,3 @@ class WhalesBuildFailed(Exception):
     def __init__(self, exit_code: int) -> None:
         super().__init__(f"buildx exited with {exit_code}")
         self.exit_code = exit_code
-
-
-def _run(argv: list[str]) -> str | None:
-    try:
-        done = subprocess.run(
-            argv,
-            capture_output=True,
-            timeout=QUERY_TIMEOUT_S,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
-
-
-def inspect_builder(name: str | None, docker: str = "docker") -> BuilderInfo | None:
-    """The builder's name, driver and BuildKit version; for the docker driver, its image store."""
-    out = _run([docker, "buildx", "inspect", *([name] if name else [])])
-    if out is None:
-        return None
-    fields: dict[str, str] = {}
-    for line in out.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip() not in fields:
-            fields[key.strip()] = value.strip()
-    driver = fields.get("Driver", "unknown")
-    containerd: bool | None = None
-    if driver == "docker":
-        status = _run([docker, "info", "--format", "{{json .DriverStatus}}"])
-        containerd = None if status is None else "io.containerd.snapshotter" in status
-    return BuilderInfo(
-        name=fields.get("Name", name or "default"),
-        driver=driver,
-        buildkit_version=fields.get("BuildKit version") or fields.get("Buildkit"),
-        containerd_store=containerd,
-    )
-
-
-def tool_versions(docker: str = "docker") -> dict[str, Any]:
-    """docker client and server, and buildx versions, asked from the CLI (~50 ms)."""
-    result: dict[str, Any] = {"docker_client": None, "docker_server": None, "buildx": None}
-    version = _run([docker, "version", "--format", "{{json .}}"])
-    if version:
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
-            data = json.loads(version)
-            result["docker_client"] = (data.get("Client") or {}).get("Version")
-            result["docker_server"] = (data.get("Server") or {}).get("Version")
-    buildx = _run([docker, "buildx", "version"])
-    if buildx:
-        words = buildx.split()
-        result["buildx"] = words[1] if len(words) > 1 else buildx.strip()
-    return result

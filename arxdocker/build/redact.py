@@ -13,8 +13,10 @@ import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from arxdocker.analysis.report import Report, Step
+if TYPE_CHECKING:
+    from arxdocker.analysis.report import Report, Step
 
 SECRET_NAME = re.compile(r"token|secret|password|passwd|key|credential|auth|cert", re.IGNORECASE)
 MASK = "***"

@@ -11,11 +11,27 @@ from pathlib import Path
 from typing import Any
 
 from arxdocker.build.cachespec import CachePlan, gha_environment_missing, plan
-from arxdocker.build.config import BuildConfig, load_config
+from arxdocker.build.config import DEFAULT_HISTORY, BuildConfig, load_config
 from arxdocker.build.options import BuildOptions
-from arxdocker.build.session import BuildRequest
+from arxdocker.build.redact import Redactor, looks_secret
 from arxdocker.errors import ArxError
-from arxdocker.history.store import DEFAULT_PATH
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    options: BuildOptions  # without cache specs: those come from `cache`
+    cache: CachePlan
+    context: Path
+    dockerfile: Path
+    cache_optional: bool = False
+    min_hit_rate: float | None = None  # percent
+    echo_rawjson: bool = False  # --progress rawjson: re-emit the (redacted) stream on stderr
+    child_stdout_to_stderr: bool = False  # --json keeps stdout for the document
+    history: Path | None = None
+
+    @property
+    def redactor(self) -> Redactor:
+        return Redactor(value for name, value in self.options.build_args if looks_secret(name))
 
 
 @dataclass(frozen=True)
@@ -109,7 +125,9 @@ def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool)
     min_hit_rate = pick(args.min_hit_rate, "min_hit_rate")
     if min_hit_rate is not None and not 0 <= float(min_hit_rate) <= 100:
         raise ArxError(f"--min-hit-rate {min_hit_rate:g} is not a percentage between 0 and 100")
-    history = Path(args.history) if args.history else context / config.get("history", DEFAULT_PATH)
+    history = (
+        Path(args.history) if args.history else context / config.get("history", DEFAULT_HISTORY)
+    )
     request = BuildRequest(
         options=options,
         cache=cache,

@@ -9,11 +9,7 @@ the fold and the final report.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -24,38 +20,20 @@ from arxdocker import __version__
 from arxdocker.analysis.report import Report, ReportBuilder, Step
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
-from arxdocker.build.cachespec import CachePlan, spec_type, strip_credentials
+from arxdocker.build.cachespec import CachePlan, strip_credentials
 from arxdocker.build.cachewatch import CacheWatch
-from arxdocker.build.capability import BuilderInfo, export_problems
+from arxdocker.build.capability import BuilderInfo
+from arxdocker.build.launch import INTERRUPTED_EXIT, Launched, inspect_builder
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.redact import Redactor, args_for_record, looks_secret, redact_report
-from arxdocker.errors import ArxError
+from arxdocker.build.request import BuildRequest
 from arxdocker.history.record import Record, host_facts, new_id, peak_rss_bytes
 from arxdocker.progress.models import Event
 from arxdocker.progress.rawjson import iter_rawjson
 
-INTERRUPTED_EXIT = 130
-
 
 class Display(Protocol):
     def add(self, event: Event) -> None: ...
-
-
-@dataclass(frozen=True)
-class BuildRequest:
-    options: BuildOptions  # without cache specs: those come from `cache`
-    cache: CachePlan
-    context: Path
-    dockerfile: Path
-    cache_optional: bool = False
-    min_hit_rate: float | None = None  # percent
-    echo_rawjson: bool = False  # --progress rawjson: re-emit the (redacted) stream on stderr
-    child_stdout_to_stderr: bool = False  # --json keeps stdout for the document
-    history: Path | None = None
-
-    @property
-    def redactor(self) -> Redactor:
-        return Redactor(value for name, value in self.options.build_args if looks_secret(name))
 
 
 @dataclass
@@ -66,12 +44,13 @@ class BuildOutcome:
     messages: list[str] = field(default_factory=list)  # warnings for the user, one line each
 
 
-def run_build(
-    request: BuildRequest,
+def follow(
+    launched: Launched,
     display: Display | None = None,
     warn: Callable[[str], None] = lambda message: None,
 ) -> BuildOutcome:
-    started = time.time()
+    """Fold the running build's events, then gather everything its record needs."""
+    request = launched.request
     redactor = request.redactor
     messages: list[str] = []
 
@@ -80,6 +59,8 @@ def run_build(
         messages.append(message)
         warn(message)
 
+    for message in launched.messages:
+        note(message)
     for name, _ in request.options.build_args:
         if looks_secret(name):
             note(
@@ -87,17 +68,14 @@ def run_build(
                 f"history, but BuildKit stores build args in the image; pass it with "
                 f"--secret id={name.lower()},env={name} and RUN --mount=type=secret instead"
             )
-    plan, dropped, builder_job = _checked_plan(request, note)
-    options = replace(request.options, cache_from=plan.cache_from, cache_to=plan.cache_to)
-    versions_job = Background(_versions)
-    sdk_job = Background(_sdk_client) if not options.push else None
+    versions_job = Background(_server_versions)
+    builder_job = (
+        Background(inspect_builder, request.options.builder) if launched.builder is None else None
+    )
     inputs_job = Background(_inputs, request.context, request.dockerfile, request.history)
-
-    with tempfile.TemporaryDirectory(prefix="arxdocker-") as temp:
-        metadata_file = Path(temp) / "metadata.json"
-        options = replace(options, metadata_file=str(metadata_file))
-        run = _drive(options, request, redactor, display)
-        metadata = _read_metadata(metadata_file)
+    run = _drive(launched, redactor, display)
+    metadata = launched.metadata()
+    plan = launched.plan
     for swap in plan.local_swaps:
         if run.status == "ok":
             localcache.commit(swap)
@@ -109,8 +87,8 @@ def run_build(
     for problem in run.watch.problems:
         note(problem.describe())
 
-    builder_info: BuilderInfo | None = builder_job.result()
-    image = _image(options, metadata, sdk_job, run.exit_code)
+    builder_info = builder_job.result() if builder_job else launched.builder
+    image = _image(launched.options, metadata, run.exit_code)
     inputs = inputs_job.result() or {}
     for message in inputs.get("warnings", []):
         note(message)
@@ -120,17 +98,16 @@ def run_build(
     if gate:
         exit_code = 1
         note(gate)
-    status = run.status
     record = _record(
         request=request,
-        options=options,
+        options=launched.options,
         plan=plan,
-        dropped=dropped,
+        dropped=launched.dropped,
         report=report,
         watch=run.watch,
-        started=started,
+        started=launched.started,
         exit_code=exit_code,
-        status=status,
+        status=run.status,
         builder_info=builder_info,
         versions=versions,
         inputs=inputs,
@@ -150,26 +127,23 @@ class _Run:
     status: str = "ok"
 
 
-def _drive(
-    options: BuildOptions, request: BuildRequest, redactor: Redactor, display: Display | None
-) -> _Run:
-    """Run buildx and fold its events until it exits or the user interrupts it."""
+def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _Run:
+    """Fold the build's events until buildx exits or the user interrupts it."""
     run = _Run(ReportBuilder("rawjson"), CacheWatch(), [])
-    previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
-    lines, finish, interrupt = _start(options, request)
     try:
-        stream = _echo(lines, redactor) if request.echo_rawjson else lines
+        lines = launched.lines
+        stream = _echo(lines, redactor) if launched.request.echo_rawjson else lines
         for event in iter_rawjson(stream):
             run.steps.extend(run.builder.add(event))
             run.watch.add(event)
             if display is not None:
                 display.add(event)
-        run.exit_code = finish()
+        run.exit_code = launched.wait()
     except KeyboardInterrupt:
-        interrupt()
+        launched.interrupt()
         run.status, run.exit_code = "interrupted", INTERRUPTED_EXIT
     finally:
-        signal.signal(signal.SIGTERM, previous_term)
+        launched.close()
     if run.status != "interrupted" and run.exit_code != 0:
         run.status = "failed"
     return run
@@ -187,95 +161,10 @@ def _gate(report: Report, min_hit_rate: float | None) -> str | None:
     )
 
 
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+def _server_versions() -> dict[str, Any]:
+    from arxdocker.engine.images import server_versions
 
-
-def _checked_plan(
-    request: BuildRequest, note: Callable[[str], None]
-) -> tuple[CachePlan, list[str], Background | _Done]:
-    """The plan the builder can carry out; exports it cannot do are an error or dropped."""
-    plan = request.cache
-    exporting = [spec for spec in plan.cache_to if spec_type(spec) != "inline"]
-    if not exporting:
-        return plan, [], Background(_inspect_builder, request.options.builder)
-    from arxdocker.build.driver import inspect_builder
-
-    info = inspect_builder(request.options.builder)
-    if info is None:
-        raise ArxError(
-            f"cannot inspect buildx builder {request.options.builder or '(default)'!r}",
-            hint="check `docker buildx ls` and that DOCKER_HOST points at a running engine",
-        )
-    problems = export_problems(plan.cache_to, info)
-    if not problems:
-        return plan, [], _Done(info)
-    if not request.cache_optional:
-        first = problems[0]
-        raise ArxError(first.message, hint=first.hint)
-    bad = {problem.spec for problem in problems}
-    for problem in problems:
-        note(f"{problem.message}; building without this cache export (--cache-optional)")
-    kept = CachePlan(
-        plan.cache_from,
-        tuple(spec for spec in plan.cache_to if spec not in bad),
-        plan.kinds,
-        tuple(swap for swap in plan.local_swaps if not any(swap.staging in s for s in bad)),
-    )
-    return kept, [strip_credentials(spec) for spec in bad], _Done(info)
-
-
-class _Done:
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def result(self, timeout: float | None = None) -> Any:
-        return self.value
-
-
-def _inspect_builder(name: str | None) -> BuilderInfo | None:
-    from arxdocker.build.driver import inspect_builder
-
-    return inspect_builder(name)
-
-
-def _versions() -> dict[str, Any]:
-    from arxdocker.build.driver import tool_versions
-
-    return tool_versions()
-
-
-def _sdk_client() -> Any:
-    from arxdocker.engine.images import connect
-
-    return connect()
-
-
-def _start(
-    options: BuildOptions, request: BuildRequest
-) -> tuple[Iterator[bytes], Callable[[], int], Callable[[], None]]:
-    """The child's stderr lines, a function waiting for its exit code, and one ending it."""
-    if os.environ.get("ARXDOCKER_BUILDX_BACKEND") == "whales":
-        from arxdocker.build.driver import WhalesBuildFailed, whales_lines
-
-        failed: list[int] = []
-
-        def lines() -> Iterator[bytes]:
-            try:
-                yield from whales_lines(options)
-            except WhalesBuildFailed as error:
-                failed.append(error.exit_code)
-
-        return lines(), lambda: failed[0] if failed else 0, lambda: None
-    from arxdocker.build.driver import BuildxProcess
-
-    stdout = sys.stderr.buffer if request.child_stdout_to_stderr else None
-    process = BuildxProcess(options, stdout=stdout)
-
-    def interrupt() -> None:
-        process.interrupt()
-
-    return process.lines(), process.wait, interrupt
+    return server_versions()
 
 
 def _echo(lines: Iterator[bytes], redactor: Redactor) -> Iterator[bytes]:
@@ -286,18 +175,7 @@ def _echo(lines: Iterator[bytes], redactor: Redactor) -> Iterator[bytes]:
         yield line
 
 
-def _read_metadata(path: Path) -> dict[str, Any]:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _image(
-    options: BuildOptions, metadata: dict[str, Any], sdk_job: Background | None, exit_code: int
-) -> dict[str, Any]:
+def _image(options: BuildOptions, metadata: dict[str, Any], exit_code: int) -> dict[str, Any]:
     digest = metadata.get("containerimage.digest")
     names = [n for n in str(metadata.get("image.name", "")).split(",") if n]
     image: dict[str, Any] = {
@@ -305,17 +183,14 @@ def _image(
         "digest": digest,
         "size_bytes": None,
         "layers": None,
-        "source": "metadata-file" if options.push else "docker-sdk",
+        "source": "metadata-file" if options.push else "engine",
     }
-    if exit_code != 0 or sdk_job is None:
+    if exit_code != 0 or options.push:
         return image
     from arxdocker.engine.images import image_info
 
-    client = sdk_job.result()
-    if client is None:
-        return image
     for ref in (*options.tags[:1], *([digest] if digest else [])):
-        info = image_info(client, ref)
+        info = image_info(ref)
         if info is not None:
             image.update(size_bytes=info.size_bytes, layers=info.layers, id=info.id)
             break
@@ -392,14 +267,17 @@ def _record(
     gate_failed: bool,
 ) -> Record:
     failure = report.failure
-    tools = {"arxdocker": __version__, **versions}
+    tools: dict[str, Any] = {"arxdocker": __version__}
     if builder_info is not None:
         tools.update(
+            docker_client=builder_info.docker_client,
+            buildx=builder_info.buildx,
             buildkit=builder_info.buildkit_version,
             builder=builder_info.name,
             driver=builder_info.driver,
             containerd_image_store=builder_info.containerd_store,
         )
+    tools.update(versions)
     return Record(
         id=new_id(started),
         started=started,

@@ -107,14 +107,23 @@ def run(args: argparse.Namespace) -> int:
     import os
     import sys
 
+    from arxdocker.build.launch import launch
     from arxdocker.build.request import make_settings
-    from arxdocker.build.session import run_build
-    from arxdocker.history.store import save
-    from arxdocker.render.build_output import BuildOutput
 
     settings = make_settings(args, os.environ, stderr_is_tty=sys.stderr.isatty())
-    with BuildOutput(settings.progress, redact=settings.request.redactor.text) as output:
-        outcome = run_build(settings.request, output.display)
+    launched = launch(settings.request)  # buildx runs from here; the rest imports meanwhile
+    try:
+        from arxdocker.build.session import follow
+        from arxdocker.history.store import save
+        from arxdocker.render.build_output import BuildOutput
+
+        with BuildOutput(settings.progress, redact=settings.request.redactor.text) as output:
+            outcome = follow(launched, output.display)
+    except BaseException:
+        launched.interrupt()
+        raise
+    finally:
+        launched.cleanup()
     problems = save(outcome.record.to_dict(), settings.history, settings.record)
     output.report(outcome.report, [*outcome.messages, *problems], as_json=settings.json)
     return outcome.exit_code

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PATH = ".arxdocker/history.jsonl"
-
 
 @dataclass(frozen=True, slots=True)
 class Skipped:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -38,7 +39,10 @@ class BuildOutput:
                 transient=True,
             )
             self._live.start()
-        elif self.progress == "plain":
+        else:
+            # The report needs rich (~50 ms to import): import it while buildx runs.
+            threading.Thread(target=_import_rich, daemon=True).start()
+        if self.progress == "plain":
             from arxdocker.render.plain_progress import PlainProgress
 
             self.display = PlainProgress(sys.stderr, self.redact)
@@ -67,3 +71,8 @@ class BuildOutput:
         from arxdocker.render.theme import make_console
 
         render_report(report, make_console())
+
+
+def _import_rich() -> None:
+    import arxdocker.render.report_table
+    import arxdocker.render.theme  # noqa: F401
