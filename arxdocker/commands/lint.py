@@ -140,5 +140,5 @@ def _render(args, findings, sources, files, rules) -> None:
         if args.statistics:
             console.print(statistics(findings))
         else:
-            console.print(FindingList(findings, sources))
+            console.print(FindingList(findings, sources), soft_wrap=True)
         console.print(summary(findings, files))
