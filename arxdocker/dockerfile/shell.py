@@ -47,6 +47,10 @@ def _tokens(script: str) -> list[str]:
 
 def commands(script: str) -> list[Command]:
     """Simple commands of a script, in order."""
+    return list(_commands(script))
+
+
+def _commands(script: str) -> tuple[Command, ...]:
     result: list[Command] = []
     current: list[str] = []
     for token in [*(_tokens(script)), ";"]:
@@ -60,7 +64,7 @@ def commands(script: str) -> list[Command]:
     if result:
         last = result[-1]
         result[-1] = Command(last.words, "")
-    return result
+    return tuple(result)
 
 
 def _strip(words: list[str]) -> list[str]:

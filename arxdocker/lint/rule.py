@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from arxdocker.dockerfile.model import Dockerfile, Instruction
@@ -26,6 +26,7 @@ class BuildContext:
 class LintContext:
     dockerfile: Dockerfile
     context: BuildContext | None = None
+    _commands: dict[int, list[Command]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def stages(self) -> StageModel:
@@ -37,7 +38,9 @@ class LintContext:
     def commands(self, instruction: Instruction) -> list[Command]:
         if instruction.keyword != "RUN":
             return []
-        return commands(instruction.script)
+        if instruction.index not in self._commands:  # split each RUN once per file
+            self._commands[instruction.index] = commands(instruction.script)
+        return self._commands[instruction.index]
 
     def user(self, instruction: Instruction) -> str:
         """The USER an instruction runs as ("root" unless a USER in its stage chain says else)."""
