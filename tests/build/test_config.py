@@ -1,0 +1,71 @@
+"""`[tool.arxdocker]` and arxdocker.toml defaults, per target, with one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arxdocker.build.config import load_config
+from arxdocker.errors import ArxError
+
+PYPROJECT = """
+[project]
+name = "app"
+
+[tool.arxdocker]
+cache = "registry:reg/app:cache"
+build_args = { PYTHON = 3.12, MODE = "prod" }
+min_hit_rate = 80
+
+[tool.arxdocker.targets.test]
+cache = ["local:.cache/test", "inline"]
+min_hit_rate = 50.5
+"""
+
+
+def test_pyproject_defaults_and_target_overrides(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    base = load_config(tmp_path, None)
+    assert base.source == str(tmp_path / "pyproject.toml")
+    assert base.get("cache") == ["registry:reg/app:cache"]
+    assert base.get("build_args") == {"PYTHON": "3.12", "MODE": "prod"}
+    assert base.get("min_hit_rate") == 80.0
+    test = load_config(tmp_path, "test")
+    assert test.get("cache") == ["local:.cache/test", "inline"]
+    assert test.get("min_hit_rate") == 50.5
+    assert test.get("build_args") == {"PYTHON": "3.12", "MODE": "prod"}
+
+
+def test_arxdocker_toml_wins_and_uses_top_level_keys(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    (tmp_path / "arxdocker.toml").write_text('target = "web"\n[targets.web]\ncache = "none"\n')
+    config = load_config(tmp_path, None)
+    assert config.get("target") == "web"
+    assert config.get("cache") == ["none"]
+
+
+def test_no_config_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert load_config(tmp_path, None).values == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[tool.arxdocker]\ncahce = 'inline'\n", "unknown key tool.arxdocker.cahce"),
+        ("[tool.arxdocker]\nmin_hit_rate = 'high'\n", "min_hit_rate must be a number"),
+        ("[tool.arxdocker]\ntags = [1, 2]\n", "tags must be a string or a list of strings"),
+        ("[tool.arxdocker.targets.t]\npush = 'yes'\n", "targets.t.push must be true or false"),
+        ("[tool.arxdocker\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_one_line_naming_file_and_key(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(body)
+    with pytest.raises(ArxError) as caught:
+        load_config(tmp_path, "t")
+    assert message in str(caught.value)
+    assert str(tmp_path / "pyproject.toml") in str(caught.value)
+    assert "\n" not in caught.value.message

@@ -1,0 +1,101 @@
+"""Flags override the config file; `--cache none` drops the config's cache."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from arxdocker.build.request import make_settings, parse_build_args, split_positionals
+from arxdocker.commands import build as build_command
+from arxdocker.errors import ArxError
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    build_command.configure(parser)
+    return parser.parse_args(argv)
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Path:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.arxdocker]\n"
+        'cache = ["registry:reg/app:cache"]\n'
+        'build_args = { MODE = "prod", LEVEL = "1" }\n'
+        "min_hit_rate = 80\n"
+        'progress = "quiet"\n'
+        "[tool.arxdocker.targets.test]\n"
+        'cache = ["local:.c"]\n'
+    )
+    return tmp_path
+
+
+def test_config_defaults_apply(context: Path) -> None:
+    settings = make_settings(parse(str(context)), {}, stderr_is_tty=True)
+    request = settings.request
+    assert request.cache.cache_from == ("type=registry,ref=reg/app:cache",)
+    assert dict(request.options.build_args) == {"MODE": "prod", "LEVEL": "1"}
+    assert request.min_hit_rate == 80.0
+    assert settings.progress == "quiet"
+    assert settings.history == context / ".arxdocker" / "history.jsonl"
+
+
+def test_flags_override_config(context: Path) -> None:
+    args = parse(str(context), "--cache", "inline", "-t", "r/a:1", "--build-arg", "MODE=dev",
+                 "--min-hit-rate", "50", "--progress", "plain", "--target", "test")  # fmt: skip
+    settings = make_settings(args, {}, stderr_is_tty=True)
+    request = settings.request
+    assert request.cache.cache_to == ("type=inline",)
+    assert dict(request.options.build_args) == {"MODE": "dev", "LEVEL": "1"}
+    assert request.min_hit_rate == 50.0
+    assert settings.progress == "plain"
+
+
+def test_target_table_applies(context: Path) -> None:
+    settings = make_settings(parse(str(context), "--target", "test"), {}, stderr_is_tty=False)
+    assert settings.request.cache.kinds == ("local",)
+
+
+def test_cache_none_drops_config_but_keeps_explicit_specs(context: Path) -> None:
+    args = parse(str(context), "--cache", "none", "--cache-from", "type=local,src=/x")
+    request = make_settings(args, {}, stderr_is_tty=False).request
+    assert request.cache.cache_from == ("type=local,src=/x",)
+    assert request.cache.cache_to == ()
+
+
+def test_auto_progress_follows_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    assert make_settings(parse(str(tmp_path)), {}, stderr_is_tty=True).progress == "tty"
+    assert make_settings(parse(str(tmp_path)), {}, stderr_is_tty=False).progress == "plain"
+
+
+def test_extra_buildx_args_after_the_context() -> None:
+    assert split_positionals(["ctx", "--ssh", "default"]) == ("ctx", ("--ssh", "default"))
+    assert split_positionals(["--ssh", "default"]) == (".", ("--ssh", "default"))
+    assert split_positionals([]) == (".", ())
+
+
+def test_build_arg_without_value_reads_the_environment() -> None:
+    env = {"NPM_TOKEN": "t0k"}
+    assert parse_build_args(["NPM_TOKEN", "UNSET", "A=1"], env) == (
+        ("NPM_TOKEN", "t0k"),
+        ("A", "1"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--min-hit-rate", "120"], "not a percentage"),
+        (["--cache", "gha"], "ACTIONS_CACHE_URL"),
+        (["-f", "/nonexistent/Dockerfile"], "not found"),
+        (["--cache", "inline"], "needs a tag"),
+    ],
+)
+def test_usage_errors_are_one_line(tmp_path: Path, argv: list[str], message: str) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    with pytest.raises(ArxError, match=message):
+        make_settings(parse(str(tmp_path), *argv), {}, stderr_is_tty=False)
