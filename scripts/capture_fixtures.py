@@ -7,7 +7,10 @@ the one-object-per-line shape of buildx >= 0.15 from each pretty-printed rawjson
 is the newest in Debian's archive), as `<scenario>.rawjson-compact.log`. manifest.json records the
 exact command, exit code and tool versions of each capture.
 
-    eval "$(scripts/engine.sh env)" && .venv/bin/python scripts/capture_fixtures.py
+    eval "$(scripts/engine.sh env)" && .venv/bin/python scripts/capture_fixtures.py [--only-apt-pip]
+
+The apt-pip fixture (real package-manager output, for the parser benchmark) is captured too when
+the Debian base image from scripts/make_debian_base.sh is present.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ sys.path.insert(0, str(REPO / "tests" / "engine"))
 from scenarios import FORMATS, SCENARIOS, Workspace, public_command, run_scenario  # noqa: E402
 
 OUT = REPO / "tests" / "fixtures" / "buildkit"
+APT_PIP = REPO / "tests" / "fixtures" / "projects" / "apt-pip"
+DEBIAN_IMAGE = os.environ.get("ARXDOCKER_DEBIAN_IMAGE", "arxdocker/debian-python:12")
 
 
 def compact_rawjson(pretty: bytes) -> bytes:
@@ -47,6 +52,39 @@ def compact_rawjson(pretty: bytes) -> bytes:
         else:
             out.append(line)
     return b"".join(out)
+
+
+def capture_apt_pip() -> list[dict[str, object]]:
+    """The output-heavy fixture: a cold build with real apt, pip and gcc output, in both formats."""
+    inspect = ["docker", "image", "inspect", DEBIAN_IMAGE]
+    present = subprocess.run(inspect, capture_output=True, check=False)
+    if present.returncode != 0:
+        print(f"apt-pip: skipped, no {DEBIAN_IMAGE} (make it with scripts/make_debian_base.sh)")
+        return []
+    entries: list[dict[str, object]] = []
+    for fmt in ("plain", "rawjson"):
+        subprocess.run(["docker", "buildx", "prune", "-af"], capture_output=True, check=True)
+        command = ["docker", "buildx", "build", f"--progress={fmt}", "."]
+        result = subprocess.run(
+            command, cwd=APT_PIP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
+        )
+        name = f"apt-pip.{fmt}.log"
+        (OUT / name).write_bytes(result.stdout)
+        entry = {
+            "file": name,
+            "scenario": "apt-pip",
+            "description": "cold build with real apt-get, pip and gcc output "
+            "(tests/fixtures/projects/apt-pip, base image from scripts/make_debian_base.sh)",
+            "command": " ".join(command),
+            "exit_code": result.returncode,
+        }
+        entries.append(entry)
+        print(f"{name}: exit {result.returncode}, {len(result.stdout)} bytes")
+        if fmt == "rawjson":
+            compact = "apt-pip.rawjson-compact.log"
+            (OUT / compact).write_bytes(compact_rawjson(result.stdout))
+            entries.append({**entry, "file": compact, "derived_from": name})
+    return entries
 
 
 def tool_versions() -> dict[str, str]:
@@ -77,7 +115,7 @@ def main() -> int:
     }
     with tempfile.TemporaryDirectory(prefix="arx-fixtures-") as tmp:
         ws = Workspace(Path(tmp) / "webapp", registry, base)
-        for scenario in SCENARIOS:
+        for scenario in () if "--only-apt-pip" in sys.argv else SCENARIOS:
             for fmt in FORMATS:
                 capture = run_scenario(ws, scenario, fmt)
                 name = f"{scenario.name}.{fmt}.log"
@@ -97,6 +135,10 @@ def main() -> int:
                     manifest["captures"].append(  # type: ignore[union-attr]
                         {**entry, "file": compact, "derived_from": name}
                     )
+    if "--only-apt-pip" in sys.argv:
+        old = json.loads((OUT / "manifest.json").read_text())
+        manifest["captures"] = [c for c in old["captures"] if c["scenario"] != "apt-pip"]
+    manifest["captures"].extend(capture_apt_pip())  # type: ignore[union-attr]
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return 0
 

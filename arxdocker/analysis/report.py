@@ -21,6 +21,7 @@ from arxdocker.progress.models import Event, TextLine, Vertex
 StepStatus = Literal["cached", "built", "error", "canceled"]
 REPORT_SCHEMA = "arxdocker.report/v1"
 LOG_TAIL_LINES = 10
+_LOG_TAIL_BYTES = 16 * 1024
 SLOWEST_COUNT = 5
 _BAKE_MARKER = "[internal] load local bake definitions"
 _CANCELED = "context canceled"
@@ -192,7 +193,8 @@ class ReportBuilder:
             if state is not None:
                 if state.logs is None:
                     state.logs = deque(maxlen=LOG_TAIL_LINES)
-                state.logs.append(log.data)
+                # Only the tail of a log can be shown: keep little of a big chunk.
+                state.logs.append(log.data[-_LOG_TAIL_BYTES:])
         self._warnings += len(event.warnings)
         if len(self._settling) <= self._settle_after:
             return []
@@ -274,14 +276,15 @@ class ReportBuilder:
         step = _step_from(state, bake=self._bake)
         if step is None:
             return None
-        # Bake targets that share a stage run it once, but BuildKit may still show the other
-        # target's copy of the step (cached, or never started): the step counts once.
-        identity = (step.platform, step.stage, step.index, step.total, step.instruction)
-        if identity in self._step_identities:
-            return None
-        self._step_identities[identity] = None
-        if len(self._step_identities) > 4 * self._settle_after:
-            self._step_identities.popitem(last=False)
+        if self._bake:
+            # Bake targets that share a stage run it once, but BuildKit may still show the other
+            # target's copy of the step (cached, or never started): the step counts once.
+            identity = (step.platform, step.stage, step.index, step.total, step.instruction)
+            if identity in self._step_identities:
+                return None
+            self._step_identities[identity] = None
+            if len(self._step_identities) > 4 * self._settle_after:
+                self._step_identities.popitem(last=False)
         self._count(step)
         return step
 

@@ -36,18 +36,22 @@ from arxdocker.progress.models import (
 
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 _CI_TIMESTAMP = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ")
-_RECORD = re.compile(rb"#(\d+) ?(.*?)\r?\n?\Z", re.DOTALL)
-_LOG_TIME = re.compile(rb"(\d+\.\d+)(?: |\Z)")
 _DIGEST = re.compile(rb"sha256:[0-9a-f]{64}\Z")
-# Consecutive log lines of one vertex become one VertexLog event, at most this many lines.
-_LOG_BATCH = 256
+# A run of log lines of one vertex (the backreference keeps the run to one `#N`), taken in one
+# C call; then the `#N 1.234 ` prefixes are cut from the whole run in another.
+_LOG_RUN = re.compile(rb"#(\d+) \d+\.\d+(?: [^\n]*)?\n(?:#\1 \d+\.\d+(?: [^\n]*)?\n)*")
+_LOG_PREFIX = re.compile(rb"^#\d+ \d+\.\d+ ?", re.MULTILINE)
+# Updates per SolveStatus.
+_BATCH = 256
+# A "line" longer than this without a newline is cut, so memory stays bounded.
+_MAX_LINE = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
 class _OpenVertex:
     name: str
     started: bool = False
-    last_log_time: float | None = None
+    last_log_time: bytes = b""  # seconds since the vertex started, as printed
 
 
 def clean_line(line: bytes) -> bytes:
@@ -61,84 +65,134 @@ def clean_line(line: bytes) -> bytes:
     return line
 
 
-def iter_plain(lines: Iterable[bytes]) -> Iterator[Event]:  # noqa: PLR0915 (one hot loop, inlined for speed)
-    """Yield events from plain progress lines (bytes, with or without their newline)."""
-    open_vertices: dict[int, _OpenVertex] = {}
-    log_key: int | None = None
-    log_lines: list[bytes] = []
-    previous_blank = True
+def iter_plain(chunks: Iterable[bytes]) -> Iterator[Event]:
+    """Yield events from plain progress output, given as bytes chunks of any size (lines too).
 
-    def flush_logs() -> Iterator[Event]:
-        nonlocal log_key
-        if log_key is not None and log_lines:
-            vertex = open_vertices.get(log_key)
-            yield SolveStatus(
-                logs=(
-                    VertexLog(
-                        f"#{log_key}",
-                        1,
-                        b"\n".join(log_lines) + b"\n",
-                        vertex.last_log_time if vertex else None,
-                    ),
-                )
-            )
-            log_lines.clear()
-        log_key = None
+    Like BuildKit itself, the reader sends updates in batches: one SolveStatus carries up to
+    `_BATCH` updates, and a batch is closed before any plain text line so the order holds. A run
+    of log lines of one vertex becomes one VertexLog, found in one regex call.
+    """
+    reader = _PlainReader()
+    carry = b""
+    for chunk in chunks:
+        buf = carry + chunk if carry else chunk
+        cut = buf.rfind(b"\n") + 1
+        if cut == 0 and len(buf) < _MAX_LINE:
+            carry = buf
+            continue
+        if cut == 0:
+            buf, cut = buf + b"\n", len(buf) + 1
+        carry = buf[cut:]
+        yield from reader.feed(buf, cut)
+    if carry:
+        yield from reader.feed(carry + b"\n", len(carry) + 1)
+    if reader.pending():
+        yield reader.batch()
 
-    for raw in lines:
-        line = clean_line(raw)
-        match = _RECORD.match(line) if line[:1] == b"#" else None
-        if match is None:
-            yield from flush_logs()
-            text = line.decode("utf-8", "replace").rstrip("\r\n")
-            previous_blank = not text.strip()
-            if not previous_blank:
-                yield TextLine(text)
-            continue
-        number, rest = int(match.group(1)), match.group(2)
-        was_blank, previous_blank = previous_blank, False
-        vertex = open_vertices.get(number)
-        key = f"#{number}"
 
-        if number == 0:
-            yield TextLine(line.decode("utf-8", "replace").rstrip("\r\n"))
-            continue
-        if rest == b"...":
-            continue
-        if vertex is None or (was_blank and not _is_vertex_line(rest)):
-            yield from flush_logs()
-            name = rest.decode("utf-8", "replace")
-            if vertex is None or vertex.name != name:
-                open_vertices[number] = _OpenVertex(name)
-                yield SolveStatus(vertexes=(Vertex(key, name),))
-            continue
+class _PlainReader:
+    def __init__(self) -> None:
+        self.open_vertices: dict[bytes, _OpenVertex] = {}
+        self.vertexes: list[Vertex] = []
+        self.statuses: list[VertexStatus] = []
+        self.logs: list[VertexLog] = []
+        self.warnings: list[VertexWarning] = []
+        self.previous_blank = True
 
-        log_time = _LOG_TIME.match(rest)
-        if log_time is not None:
-            if log_key != number or len(log_lines) >= _LOG_BATCH:
-                yield from flush_logs()
-                log_key = number
-            if not vertex.started:
-                vertex.started = True
-                yield SolveStatus(vertexes=(Vertex(key, vertex.name, started=0.0),))
-            vertex.last_log_time = float(log_time.group(1))
-            log_lines.append(rest[log_time.end() :])
-            continue
+    def pending(self) -> bool:
+        return bool(self.vertexes or self.statuses or self.logs or self.warnings)
 
-        yield from flush_logs()
-        terminal = _terminal(key, vertex, rest)
-        if terminal is not None:
-            del open_vertices[number]
-            yield SolveStatus(vertexes=(terminal,))
-        elif rest.startswith(b"WARN: "):
-            short = rest[6:].decode("utf-8", "replace")
-            yield SolveStatus(warnings=(VertexWarning(key, short=short),))
-        elif _DIGEST.match(rest) is None:
-            if not vertex.started:
-                vertex.started = True
-                yield SolveStatus(vertexes=(Vertex(key, vertex.name, started=0.0),))
-            yield SolveStatus(statuses=(VertexStatus(rest.decode("utf-8", "replace"), key),))
-    yield from flush_logs()
+    def batch(self) -> SolveStatus:
+        status = SolveStatus(
+            tuple(self.vertexes), tuple(self.statuses), tuple(self.logs), tuple(self.warnings)
+        )
+        self.vertexes.clear()
+        self.statuses.clear()
+        self.logs.clear()
+        self.warnings.clear()
+        return status
+
+    def feed(self, buf: bytes, end: int) -> Iterator[Event]:  # noqa: PLR0915 (one hot loop, inlined for speed)
+        """Events of the complete lines in buf[:end]."""
+        open_vertices, vertexes, statuses = self.open_vertices, self.vertexes, self.statuses
+        pos = 0
+        while pos < end:
+            newline = buf.index(b"\n", pos)
+            raw = buf[pos:newline]
+            clean = raw[:1] == b"#" and b"\x1b" not in raw
+            line = raw if clean else clean_line(raw)
+            space = line.find(b" ") if line[:1] == b"#" else -1
+            number = line[1:space]
+            if space < 2 or not number.isdigit():
+                text = line.decode("utf-8", "replace").rstrip("\r")
+                self.previous_blank = not text.strip()
+                if not self.previous_blank:
+                    if self.pending():
+                        yield self.batch()
+                    yield TextLine(text)
+                pos = newline + 1
+                continue
+            rest = line[space + 1 :].rstrip(b"\r")
+            was_blank, self.previous_blank = self.previous_blank, False
+            vertex = open_vertices.get(number)
+
+            # Log lines (`#5 12.345 text`) are most of a real log: the fast path first.
+            if vertex is not None and rest[:1].isdigit() and not was_blank:
+                gap = rest.find(b" ")
+                seconds = rest[:gap] if gap > 0 else rest
+                whole, dot, fraction = seconds.partition(b".")
+                if dot and whole.isdigit() and fraction.isdigit():
+                    key = f"#{int(number)}"
+                    if not vertex.started:
+                        vertex.started = True
+                        vertexes.append(Vertex(key, vertex.name, started=0.0))
+                    run_end = newline + 1
+                    if clean:
+                        run = _LOG_RUN.match(buf, pos, end)
+                        if run is not None:
+                            run_end = run.end()
+                        data = _LOG_PREFIX.sub(b"", buf[pos:run_end])
+                        last = buf.rfind(b"\n", pos, run_end - 1) + 1
+                        if last > pos:
+                            seconds = buf[last + len(number) + 2 : run_end].split(b" ", 1)[0]
+                    else:
+                        data = (rest[gap + 1 :] if gap > 0 else b"") + b"\n"
+                    vertex.last_log_time = seconds.strip()
+                    self.logs.append(VertexLog(key, 1, data, float(vertex.last_log_time)))
+                    pos = run_end
+                    if len(self.logs) >= _BATCH:
+                        yield self.batch()
+                    continue
+
+            pos = newline + 1
+            if number == b"0":
+                if self.pending():
+                    yield self.batch()
+                yield TextLine(line.decode("utf-8", "replace").rstrip("\r"))
+                continue
+            if rest == b"...":
+                continue
+            key = f"#{int(number)}"
+            if vertex is None or (was_blank and not _is_vertex_line(rest)):
+                name = rest.decode("utf-8", "replace")
+                if vertex is None or vertex.name != name:
+                    open_vertices[number] = _OpenVertex(name)
+                    vertexes.append(Vertex(key, name))
+            else:
+                terminal = _terminal(key, vertex, rest)
+                if terminal is not None:
+                    del open_vertices[number]
+                    vertexes.append(terminal)
+                elif rest.startswith(b"WARN: "):
+                    short = rest[6:].decode("utf-8", "replace")
+                    self.warnings.append(VertexWarning(key, short=short))
+                elif _DIGEST.match(rest) is None:
+                    if not vertex.started:
+                        vertex.started = True
+                        vertexes.append(Vertex(key, vertex.name, started=0.0))
+                    statuses.append(VertexStatus(rest.decode("utf-8", "replace"), key))
+            if len(vertexes) + len(statuses) >= _BATCH:
+                yield self.batch()
 
 
 def _is_vertex_line(rest: bytes) -> bool:
@@ -152,7 +206,7 @@ def _terminal(key: str, vertex: _OpenVertex, rest: bytes) -> Vertex | None:
     if rest == b"CANCELED":
         return Vertex(key, vertex.name, started=0.0, completed=0.0, error="context canceled")
     if rest.startswith(b"ERROR: "):
-        elapsed = vertex.last_log_time or 0.0
+        elapsed = float(vertex.last_log_time or 0)
         error = rest[7:].decode("utf-8", "replace")
         return Vertex(key, vertex.name, started=0.0, completed=elapsed, error=error)
     if rest == b"DONE" or (rest.startswith(b"DONE ") and rest.endswith(b"s")):

@@ -30,39 +30,60 @@ from arxdocker.progress.timestamps import parse_timestamp
 MAX_OBJECT_BYTES = 64 * 1024 * 1024
 
 
-def iter_rawjson(lines: Iterable[bytes]) -> Iterator[Event]:
-    """Yield events from rawjson lines (bytes, with or without their newline)."""
-    pending: list[bytes] | None = None
-    pending_size = 0
-    start = 0
-    for number, line in enumerate(lines, 1):
-        if pending is not None:
-            pending.append(line)
-            pending_size += len(line)
-            if line[:1] == b"}":
-                yield _solve_status(_decode(b"".join(pending), start), start)
-                pending = None
-            elif pending_size > MAX_OBJECT_BYTES:
-                raise ProgressParseError(f"line {start}: JSON object larger than 64 MiB")
-            continue
-        if line[:1] == b"{":
-            if line.rstrip() == b"{":
-                pending, pending_size, start = [line], len(line), number
+def iter_rawjson(chunks: Iterable[bytes]) -> Iterator[Event]:
+    """Yield events from rawjson output, given as bytes chunks of any size (lines too)."""
+    pending = b""
+    line = 1  # the line number of pending's first byte, for error messages
+    for chunk in chunks:
+        buf = pending + chunk if pending else chunk
+        pos, size = 0, len(buf)
+        while pos < size:
+            newline = buf.find(b"\n", pos)
+            if newline == -1:
+                break
+            if buf[pos : pos + 1] != b"{":
+                text = buf[pos:newline].decode("utf-8", "replace").rstrip("\r")
+                if text.strip():
+                    yield TextLine(text)
+            elif buf[pos + 1 : newline].strip():
+                yield _solve_status(_decode(buf[pos:newline], line), line)
             else:
-                yield _solve_status(_decode(line, number), number)
-            continue
-        text = line.decode("utf-8", "replace").rstrip("\r\n")
-        if text.strip():
-            yield TextLine(text)
-    if pending is not None:
-        raise ProgressParseError(f"line {start}: truncated JSON object at the end of the log")
+                # Pretty-printed: the object ends at the first `}` at the start of a line, since
+                # nested lines are indented and JSON strings hold no raw newlines.
+                close = buf.find(b"\n}", newline)
+                if close == -1:
+                    break
+                newline = buf.find(b"\n", close + 2)
+                if newline == -1:
+                    break
+                raw = buf[pos:newline]
+                yield _solve_status(_decode(raw, line), line)
+                line += raw.count(b"\n")
+            line += 1
+            pos = newline + 1
+        pending = buf[pos:]
+        if len(pending) > MAX_OBJECT_BYTES:
+            raise ProgressParseError(f"line {line}: JSON object larger than 64 MiB")
+    tail = pending.strip()
+    if tail[:1] == b"{":
+        if b"\n" in tail and not tail.endswith(b"\n}"):
+            raise ProgressParseError(f"line {line}: truncated JSON object at the end of the log")
+        yield _solve_status(_decode(tail, line), line)
+    elif tail:
+        yield TextLine(tail.decode("utf-8", "replace"))
+
+
+_decode_json = json.JSONDecoder().decode
 
 
 def _decode(raw: bytes, line: int) -> dict[str, Any]:
+    text = ""
     try:
-        value = json.loads(raw)
+        text = raw.decode("utf-8")
+        value = _decode_json(text)
     except (ValueError, RecursionError) as error:
-        reason = "truncated" if raw.rstrip().endswith((b",", b"{", b"[")) else "invalid"
+        at_end = isinstance(error, json.JSONDecodeError) and error.pos >= len(text.rstrip()) - 1
+        reason = "truncated" if at_end else "invalid"
         raise ProgressParseError(f"line {line}: {reason} JSON ({error})") from None
     if not isinstance(value, dict):
         raise ProgressParseError(f"line {line}: expected a JSON object, got {type(value).__name__}")
@@ -71,11 +92,15 @@ def _decode(raw: bytes, line: int) -> dict[str, Any]:
 
 def _solve_status(raw: dict[str, Any], line: int) -> SolveStatus:
     try:
+        vertexes = raw.get("vertexes")
+        statuses = raw.get("statuses")
+        logs = raw.get("logs")
+        warnings = raw.get("warnings")
         return SolveStatus(
-            vertexes=tuple(_vertex(item) for item in raw.get("vertexes") or ()),
-            statuses=tuple(_status(item) for item in raw.get("statuses") or ()),
-            logs=tuple(_log(item) for item in raw.get("logs") or ()),
-            warnings=tuple(_warning(item) for item in raw.get("warnings") or ()),
+            tuple(map(_vertex, vertexes)) if vertexes else (),
+            tuple(map(_status, statuses)) if statuses else (),
+            tuple(map(_log, logs)) if logs else (),
+            tuple(map(_warning, warnings)) if warnings else (),
         )
     except (KeyError, TypeError, ValueError, AttributeError, binascii.Error) as error:
         raise ProgressParseError(
@@ -117,11 +142,14 @@ def _status(raw: dict[str, Any]) -> VertexStatus:
 
 
 def _log(raw: dict[str, Any]) -> VertexLog:
+    vertex = raw.get("vertex", "")
+    if not isinstance(vertex, str):
+        raise TypeError("vertex must be a string")
     return VertexLog(
-        vertex=_text(raw.get("vertex", ""), "vertex"),
-        stream=int(raw.get("stream", 1)),
-        data=binascii.a2b_base64(_text(raw.get("data", ""), "data")),
-        timestamp=parse_timestamp(raw.get("timestamp")),
+        vertex,
+        int(raw.get("stream", 1)),
+        binascii.a2b_base64(raw.get("data", "")),
+        parse_timestamp(raw.get("timestamp")),
     )
 
 

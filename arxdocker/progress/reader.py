@@ -20,6 +20,7 @@ FORMATS: tuple[str, ...] = ("auto", "plain", "rawjson")
 _DETECT_MAX_LINES = 2000
 _DETECT_MAX_BYTES = 4 * 1024 * 1024
 _PLAIN_RECORD = re.compile(rb"#\d+ \S")
+_CHUNK = 1024 * 1024
 
 
 def detect_format(head: Iterable[bytes]) -> Format | None:
@@ -53,11 +54,10 @@ def read_events(stream: BinaryIO, fmt: str = "auto", *, name: str = "<log>") -> 
     """Read `stream` as a BuildKit progress log. Raises ProgressParseError on unusable input."""
     if fmt not in FORMATS:
         raise ProgressParseError(f"unknown format {fmt!r}; choose auto, plain or rawjson")
-    lines = iter(stream)
     head: list[bytes] = []
     size = 0
     detected: Format | None = None
-    for line in lines:
+    while line := stream.readline(_DETECT_MAX_BYTES):
         head.append(line)
         size += len(line)
         if b"\0" in line:
@@ -77,6 +77,9 @@ def read_events(stream: BinaryIO, fmt: str = "auto", *, name: str = "<log>") -> 
             hint="save the build's output with `docker buildx build --progress=plain` or "
             "`--progress=rawjson`",
         )
-    replay = itertools.chain(head, lines)
+    # After the head, read big blocks: the readers take chunks of any size, and a pipe gives
+    # whatever has arrived (read1), so a live build is still read as it happens.
+    read = getattr(stream, "read1", stream.read)
+    replay = itertools.chain(head, iter(lambda: read(_CHUNK), b""))
     reader = iter_plain if chosen == "plain" else iter_rawjson
     return EventStream(chosen, reader(replay), name)

@@ -11,6 +11,10 @@ _RFC3339 = re.compile(
 )
 
 
+# Minutes already seen in UTC timestamps, for the fast path.
+_UTC_MINUTES: dict[str, float] = {}
+
+
 @lru_cache(maxsize=256)
 def _minute_epoch(minute: str, offset: str) -> float:
     moment = datetime.fromisoformat(minute.replace(" ", "T")).replace(tzinfo=UTC)
@@ -30,10 +34,21 @@ def parse_timestamp(value: object) -> float | None:
         return None
     if not isinstance(value, str):
         raise TypeError("timestamps must be strings")
+    # Fast path for BuildKit's usual UTC form: 2024-01-02T03:04:05.123456789Z
+    if value[-1:] == "Z" and value[16:17] == ":" and value[19:20] in (".", "Z"):
+        epoch = _UTC_MINUTES.get(value[:16])
+        if epoch is not None:
+            try:
+                return epoch + float(value[17:-1])
+            except ValueError:
+                pass
     match = _RFC3339.match(value)
     if match is None:
         raise ValueError(f"not an RFC 3339 timestamp: {value[:40]!r}")
     minute, seconds, offset = match.groups()
     if minute.startswith("0001-01-01"):
         return None
-    return _minute_epoch(minute, offset) + float(seconds)
+    epoch = _minute_epoch(minute, offset)
+    if offset.upper() == "Z" and minute[10] == "T" and len(_UTC_MINUTES) < 4096:
+        _UTC_MINUTES[minute] = epoch
+    return epoch + float(seconds)

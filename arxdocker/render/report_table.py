@@ -91,9 +91,11 @@ class ReportSummary:
         elif report.source_format == "plain":
             line.append(" · wall time unknown (plain logs carry no clock)", style="arx.dim")
         yield line
-        if report.slowest:
+        # Steps under 50 ms are not worth a line among the slowest.
+        slowest = [step for step in report.slowest if (step.duration_s or 0) >= 0.05]
+        if slowest:
             yield Text("slowest steps:", style="arx.heading")
-            for step in report.slowest:
+            for step in slowest:
                 yield Text(
                     f"  {format_seconds(step.duration_s):>7}  {step.name}",
                     overflow="ellipsis",

@@ -12,8 +12,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arxdocker.analysis.report import Report, build_report
+from arxdocker.progress.plain import iter_plain
+from arxdocker.progress.rawjson import iter_rawjson
 from arxdocker.progress.reader import read_events
 from tests.engine.scenarios import SCENARIOS, Scenario
 
@@ -92,5 +96,35 @@ def test_the_slowest_steps_are_the_real_ones() -> None:
 def test_manifest_names_every_fixture_and_its_command() -> None:
     manifest = json.loads((FIXTURES / "manifest.json").read_text())
     files = {entry["file"] for entry in manifest["captures"]}
+    assert len(files) == len(manifest["captures"])
     assert files == {path.name for path in FIXTURES.glob("*.log")}
     assert all("docker buildx" in entry["command"] for entry in manifest["captures"])
+
+
+def test_output_heavy_apt_pip_build_agrees_across_formats() -> None:
+    # A cold build with real apt-get, pip and gcc output (see manifest.json).
+    plain = report_of(FIXTURES / "apt-pip.plain.log")
+    rawjson = report_of(FIXTURES / "apt-pip.rawjson.log")
+    compact = report_of(FIXTURES / "apt-pip.rawjson-compact.log")
+    assert plain.summary == rawjson.summary == compact.summary
+    assert (plain.summary.steps_total, plain.summary.steps_cached) == (6, 0)
+    assert rawjson.slowest[0].instruction.startswith("RUN apt-get update")
+
+
+def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({min(cut, len(data)) for cut in cuts})
+    return [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(cuts=st.lists(st.integers(1, 60_000), max_size=40))
+@pytest.mark.parametrize("name", ["failing-run.plain", "apt-pip.rawjson", "bake.rawjson-compact"])
+def test_chunk_boundaries_do_not_change_the_report(name: str, cuts: list[int]) -> None:
+    # A live pipe delivers bytes in arbitrary pieces; the readers must not care where they fall.
+    data = (FIXTURES / f"{name}.log").read_bytes()
+    reader = iter_plain if name.endswith(".plain") else iter_rawjson
+    fmt = "plain" if reader is iter_plain else "rawjson"
+    whole = build_report(reader([data]), fmt)
+    pieces = build_report(reader(split_at(data, cuts)), fmt)
+    assert pieces.to_dict() == whole.to_dict()
+    assert whole.summary.steps_total > 0
