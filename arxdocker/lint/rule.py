@@ -101,6 +101,7 @@ class Rule:
     name: str = ""
     severity: Severity = "warning"
     fix_title: str = ""  # the imperative help line
+    fix_priority: int = 50  # lower goes first when fixes of two rules touch the same lines
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         raise NotImplementedError

@@ -73,7 +73,8 @@ def fix_once(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
     taken: list[tuple[int, int, int, int]] = []
     chosen: list[Edit] = []
     applied: list[Finding] = []
-    for finding in findings:
+    priority = {rule.code: rule.fix_priority for rule in all_rules()}
+    for finding in sorted(findings, key=lambda f: (priority.get(f.code, 50), f.line)):
         fix = finding.fix
         if fix is None or fix.applicability != "safe":
             continue

@@ -161,3 +161,10 @@ def test_folder_search_finds_named_dockerfiles(tmp_path: Path, capsys) -> None:
     shutil.copy(tmp_path / "Dockerfile", tmp_path / "node_modules" / "Dockerfile")
     code, out, _ = run(capsys, "lint", str(tmp_path))
     assert code == 0 and "3 Dockerfiles" in out
+
+
+def test_heredoc_heavy_files_lint_without_parse_errors(capsys) -> None:
+    folder = FIXTURES / "dockerfiles" / "heredoc"
+    code, out, err = run(capsys, "lint", str(folder), "--format", "json")
+    assert code == 1 and err == ""
+    assert {Path(f["file"]).name for f in json.loads(out)} >= {"heredoc-01.Dockerfile"}

@@ -49,6 +49,7 @@ class UpdateWithoutInstall(Rule):
     name = "update-without-install"
     severity = "warning"
     fix_title = "Run the index update in the same RUN as the install"
+    fix_priority = 10  # merge before ARX001 moves the install
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for stage in ctx.stages.stages:
