@@ -42,10 +42,9 @@ class LintContext:
             self._commands[instruction.index] = commands(instruction.script)
         return self._commands[instruction.index]
 
-    def user(self, instruction: Instruction) -> str:
-        """The USER an instruction runs as ("root" unless a USER in its stage chain says else)."""
+    def earlier(self, instruction: Instruction, keyword: str) -> Iterator[Instruction]:
+        """Instructions of a keyword before this one in its stage and the stages it builds on."""
         stage = self.stage_of(instruction)
-        user = "root"
         chain: list[Stage] = []
         while stage is not None:
             chain.insert(0, stage)
@@ -54,8 +53,14 @@ class LintContext:
             for candidate in item.instructions:
                 if candidate.index >= instruction.index:
                     break
-                if candidate.keyword == "USER" and candidate.args:
-                    user = self.stages.expand(candidate, candidate.args[0]).split(":")[0]
+                if candidate.keyword == keyword and candidate.args:
+                    yield candidate
+
+    def user(self, instruction: Instruction) -> str:
+        """The USER an instruction runs as ("root" unless a USER in its stage chain says else)."""
+        user = "root"
+        for candidate in self.earlier(instruction, "USER"):
+            user = self.stages.expand(candidate, candidate.args[0]).split(":")[0]
         return user
 
     def home(self, instruction: Instruction) -> str:
@@ -64,18 +69,9 @@ class LintContext:
 
     def workdir(self, instruction: Instruction) -> str:
         """The working directory at an instruction (absolute, "/" by default)."""
-        stage = self.stage_of(instruction)
         path = "/"
-        chain: list[Stage] = []
-        while stage is not None:
-            chain.insert(0, stage)
-            stage = self.stages.stages[stage.base_stage] if stage.base_stage is not None else None
-        for item in chain:
-            for candidate in item.instructions:
-                if candidate.index >= instruction.index:
-                    break
-                if candidate.keyword == "WORKDIR" and candidate.args:
-                    path = join_path(path, self.stages.expand(candidate, candidate.args[0]))
+        for candidate in self.earlier(instruction, "WORKDIR"):
+            path = join_path(path, self.stages.expand(candidate, candidate.args[0]))
         return path
 
 
