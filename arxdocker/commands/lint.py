@@ -101,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
     if args.diff:
         sys.stdout.write("".join(diffs))
         return 2 if errors else (1 if diffs and not args.exit_zero else 0)
-    _render(args, findings, sources, len(files), all_rules())
+    # `--fix -` writes the fixed Dockerfile to stdout, so the report goes to stderr.
+    report_stream = sys.stderr if args.fix and "-" in files else sys.stdout
+    _render(args, findings, sources, len(files), all_rules(), stream=report_stream)
     if errors:
         return 2
     return 1 if findings and not args.exit_zero else 0
@@ -117,26 +119,24 @@ def _diff(name: str, before: str, after: str) -> str:
     )
 
 
-def _render(args, findings, sources, files, rules) -> None:
-    import sys
-
+def _render(args, findings, sources, files, rules, *, stream) -> None:
     if args.format == "json":
         from arxdocker.render.lint_json import render_json
 
-        sys.stdout.write(render_json(findings))
+        stream.write(render_json(findings))
     elif args.format == "sarif":
         from arxdocker.render.lint_sarif import render_sarif
 
-        sys.stdout.write(render_sarif(findings, rules))
+        stream.write(render_sarif(findings, rules))
     elif args.format == "github":
         from arxdocker.render.lint_github import render_github
 
-        sys.stdout.write(render_github(findings))
+        stream.write(render_github(findings))
     else:
         from arxdocker.render.lint_text import FindingList, statistics, summary
         from arxdocker.render.theme import make_console
 
-        console = make_console()
+        console = make_console(file=stream)
         if args.statistics:
             console.print(statistics(findings))
         else:

@@ -151,3 +151,19 @@ def dockerfile_text(draw: st.DrawFn) -> str:
 def test_generated_dockerfiles_match_buildkit(text: str) -> None:
     ours, oracle = our_view, oracle_view
     assert ours(text) == oracle(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dockerfile_text())
+def test_every_rule_and_fix_survives_generated_dockerfiles(text: str) -> None:
+    from arxdocker.dockerfile import DockerfileParseError, parse_text
+    from arxdocker.lint.config import LintConfig
+    from arxdocker.lint.runner import fix_text, lint
+
+    try:
+        parsed = parse_text(text)
+    except DockerfileParseError:
+        return
+    lint(parsed)
+    fixed, _ = fix_text(text, "Dockerfile", None, LintConfig())
+    parse_text(fixed)
