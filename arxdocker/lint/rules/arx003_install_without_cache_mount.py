@@ -44,9 +44,10 @@ class InstallWithoutCacheMount(Rule):
     ```
 
     ## Fix safety
-    Safe for apt, pip, npm and go: the fix adds the mount flags, and drops what would defeat
-    the mount (pip's `--no-cache-dir`, apt's `rm -rf /var/lib/apt/lists/*` and the image's
-    `docker-clean` hook). The image content is the same apart from those caches.
+    Safe for apt, pip, npm and go run as root: the fix adds the mount flags, and drops what
+    would defeat the mount (pip's `--no-cache-dir`, apt's `rm -rf /var/lib/apt/lists/*` and the
+    image's `docker-clean` hook). The image content is the same apart from those caches. No fix
+    for another USER: the mount would be root-owned unless given that user's `uid=`.
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
@@ -85,6 +86,8 @@ class InstallWithoutCacheMount(Rule):
     def _fix(self, ctx, instruction, tools, flags) -> Fix | None:
         if not all(tool.name in FIXABLE for tool in tools) or instruction.json:
             return None
+        if ctx.user(instruction) not in ("root", "0"):
+            return None  # a cache mount is root-owned; another user needs uid= we cannot know
         edits = []
         if any(tool.name == "apt" for tool in tools) and not instruction.heredocs:
             flags, edits = self._apt_cleanup(ctx, instruction, flags)
