@@ -10,9 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import oracle_view, our_view  # type: ignore[import-not-found]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.dockerfile.conftest import oracle_view, our_view
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO_DOCKERFILES = sorted(

@@ -33,7 +33,7 @@ EXAMPLES = {
 pytestmark = pytest.mark.engine
 
 
-def _docker_ok() -> bool:
+def _docker_ok() -> bool:  # the session's engine_env fixture (tests/conftest.py) points docker
     try:
         return subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0
     except OSError:
@@ -41,7 +41,7 @@ def _docker_ok() -> bool:
 
 
 @pytest.fixture(scope="module")
-def debian_base() -> None:
+def debian_base(engine_env: dict[str, str]) -> None:
     if not _docker_ok():
         pytest.fail("no engine: run `scripts/engine.sh up` and export its env")
     inspect = ["docker", "image", "inspect", DEBIAN_IMAGE]
@@ -68,7 +68,9 @@ def _fix(path: Path) -> str:
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_fixed_unfriendly_example_builds_and_caches(example: str, tmp_path: Path, request) -> None:
+def test_fixed_unfriendly_example_builds_and_caches(
+    example: str, tmp_path: Path, request, engine_env: dict[str, str]
+) -> None:
     source, needs_debian = EXAMPLES[example]
     if needs_debian:
         request.getfixturevalue("debian_base")
