@@ -42,6 +42,7 @@ class BuildOutcome:
     record: Record
     exit_code: int
     messages: list[str] = field(default_factory=list)  # warnings for the user, one line each
+    gate: str | None = None  # why a successful build still exits 1 (--min-hit-rate)
 
 
 def follow(
@@ -97,7 +98,6 @@ def follow(
     gate = _gate(report, request.min_hit_rate) if exit_code == 0 else None
     if gate:
         exit_code = 1
-        note(gate)
     record = _record(
         request=request,
         options=launched.options,
@@ -115,7 +115,7 @@ def follow(
         messages=messages,
         gate_failed=gate is not None,
     )
-    return BuildOutcome(report, _redacted_record(record, redactor), exit_code, messages)
+    return BuildOutcome(report, _redacted_record(record, redactor), exit_code, messages, gate)
 
 
 @dataclass

@@ -125,5 +125,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         launched.cleanup()
     problems = save(outcome.record.to_dict(), settings.history, settings.record)
-    output.report(outcome.report, [*outcome.messages, *problems], as_json=settings.json)
+    output.report(
+        outcome.report, [*outcome.messages, *problems], as_json=settings.json, gate=outcome.gate
+    )
     return outcome.exit_code

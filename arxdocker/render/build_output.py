@@ -60,17 +60,22 @@ class BuildOutput:
         if close is not None:
             close()
 
-    def report(self, report: Report, warnings: list[str], *, as_json: bool) -> None:
+    def report(
+        self, report: Report, warnings: list[str], *, as_json: bool, gate: str | None = None
+    ) -> None:
         for message in warnings:
             print(f"arxdocker: warning: {message}", file=sys.stderr)
         if as_json:
             sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
             sys.stdout.flush()
-            return
-        from arxdocker.render.report_table import render_report
-        from arxdocker.render.theme import make_console
+        else:
+            from arxdocker.render.report_table import render_report
+            from arxdocker.render.theme import make_console
 
-        render_report(report, make_console())
+            render_report(report, make_console())
+        if gate:
+            sys.stdout.flush()
+            print(f"arxdocker: error: {gate}", file=sys.stderr)
 
 
 def _import_rich() -> None:
