@@ -30,6 +30,7 @@ class _Row:
     cached: bool = False
     error: bool = False
     wall_start: float | None = None
+    base: bool = False  # FROM: base resolution, not a cacheable step
 
 
 class LiveBuildView:
@@ -54,7 +55,9 @@ class LiveBuildView:
                     continue
                 where = " ".join(p for p in (parsed.target, parsed.platform, parsed.stage) if p)
                 label = f"{where} {parsed.index}/{parsed.total}".strip()
-                row = self.rows[vertex.digest] = _Row(label, self.redact(parsed.instruction))
+                row = self.rows[vertex.digest] = _Row(
+                    label, self.redact(parsed.instruction), base=parsed.is_base
+                )
                 self.totals[(parsed.target, parsed.platform, parsed.stage)] = parsed.total
                 row.wall_start = time.monotonic()
             row.started = vertex.started or row.started
@@ -65,6 +68,8 @@ class LiveBuildView:
     def _status(self, row: _Row, now: float) -> Text:
         if row.error:
             return Text("ERROR", style="arx.error")
+        if row.base and row.completed is not None:
+            return Text("base", style="arx.base")
         if row.cached:
             return Text("CACHED", style="arx.cached")
         if row.completed is not None and row.started is not None:
