@@ -85,11 +85,11 @@ def run(args: argparse.Namespace) -> int:
                 fixed, _ = fix_text(text, display, context, config)
                 if fixed != text:
                     diffs.append(_diff(display, text, fixed))
-                    if args.fix and name != "-":
-                        Path(name).write_text(fixed)
-                    elif args.fix:
-                        sys.stdout.write(fixed)
-                    if args.fix:
+                    if args.fix and not args.diff:  # --diff shows, never writes
+                        if name != "-":
+                            Path(name).write_text(fixed)
+                        else:
+                            sys.stdout.write(fixed)
                         text = fixed
             parsed = parse_text(text, display)
         except DockerfileParseError as error:

@@ -156,3 +156,15 @@ def is_update(command: Command) -> str | None:
     if command.name in ("yum", "dnf") and verb == "makecache":
         return command.name
     return None
+
+
+SYSTEM = {"apt", "apk", "yum", "dnf"}
+SYSTEM_COMMANDS = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "rm", "set", "true", "echo"}
+
+
+def system_install(command: Command, run: list[Command]) -> tuple[Tool, tuple[str, ...]] | None:
+    """An apt/apk/yum/dnf install in a RUN that runs only package-manager commands."""
+    tool = install_tool(command)
+    if tool is None or tool.name not in SYSTEM:
+        return None
+    return (tool, ()) if {c.name for c in run} <= SYSTEM_COMMANDS else None

@@ -5,27 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from arxdocker.dockerfile.model import Instruction
-from arxdocker.dockerfile.shell import commands, top_level_and_chain
-from arxdocker.lint.edits import delete, indent_of, source_of
-from arxdocker.lint.model import Edit, Finding, Fix
+from arxdocker.lint.fixes import install_first, move_before
+from arxdocker.lint.model import Finding
 from arxdocker.lint.rule import LintContext, Rule
-from arxdocker.lint.tools import dependency_install, install_tool
+from arxdocker.lint.tools import SYSTEM, dependency_install, system_install
 
 BROAD = {".", "./", "*", "./*", "src", "src/", "app", "app/", "lib", "lib/"}
-FIXABLE = {"npm": "package*.json", "pip": None, "go": "go.mod go.sum*"}
-MOVABLE_BETWEEN = {"LABEL", "EXPOSE"}
-SYSTEM = {"apt", "apk", "yum", "dnf"}
-SYSTEM_COMMANDS = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "rm", "set", "true", "echo"}
 
 
 def is_broad_copy(instruction: Instruction) -> bool:
-    if (
-        instruction.keyword not in ("COPY", "ADD")
-        or instruction.flag("from")
-        or instruction.heredocs
-    ):
+    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from"):
         return False
-    return any(source.strip("\"'") in BROAD for source in instruction.sources)
+    return not instruction.heredocs and any(s.strip("\"'") in BROAD for s in instruction.sources)
 
 
 class BroadCopyBeforeInstall(Rule):
@@ -84,8 +75,9 @@ class BroadCopyBeforeInstall(Rule):
             for instruction in stage.instructions:
                 if broad is None and is_broad_copy(instruction):
                     broad = instruction
-                for command in ctx.commands(instruction):
-                    found = dependency_install(command) or system_install(ctx, instruction, command)
+                run_commands = ctx.commands(instruction)
+                for command in run_commands:
+                    found = dependency_install(command) or system_install(command, run_commands)
                     if not found or found[0].name in done | {i[1] for i in installs}:
                         continue
                     if broad is None:
@@ -95,79 +87,19 @@ class BroadCopyBeforeInstall(Rule):
             if broad is None or not installs:
                 continue
             run, tool, manifests = installs[0]
-            names = " ".join(manifests)
-            if tool in SYSTEM:
-                yield self.finding(
-                    ctx,
-                    broad,
-                    f"`{broad.original.strip()}` (line {broad.line}) copies sources before the "
-                    f"{tool} install on line {run.line}; any source edit reinstalls the packages",
-                    help=f"Install the system packages before `{broad.original}`",
-                    fix=self._move_up(ctx, broad, run),
-                    related=(run.line,),
-                )
-                continue
+            system = tool in SYSTEM
             yield self.finding(
                 ctx,
                 broad,
                 f"`{broad.original.strip()}` (line {broad.line}) copies sources before the "
-                f"{tool} install on line {run.line}; any source edit reinstalls every dependency",
-                help=f"Copy {names} first and run the {tool} install before `{broad.original}`",
-                fix=self._fix(ctx, broad, run, tool, manifests),
+                f"{tool} install on line {run.line}; any source edit reinstalls "
+                + ("the packages" if system else "every dependency"),
+                help=f"Install the system packages before `{broad.original}`"
+                if system
+                else f"Copy {' '.join(manifests)} first and run the {tool} install before "
+                f"`{broad.original}`",
+                fix=move_before(ctx.dockerfile, broad, run)
+                if system
+                else install_first(ctx.dockerfile, broad, run, tool, manifests),
                 related=(run.line,),
             )
-
-    def _move_up(self, ctx, broad, run) -> Fix | None:
-        between = ctx.dockerfile.instructions[broad.index + 1 : run.index]
-        if any(i.keyword not in MOVABLE_BETWEEN for i in between):
-            return None
-        text = source_of(ctx.dockerfile, run)
-        return Fix(
-            f"Move the install on line {run.line} before `{broad.original}`",
-            (Edit.insert(broad.line, 1, text), delete(run)),
-        )
-
-    def _fix(self, ctx, broad, run, tool, manifests) -> Fix | None:
-        if tool not in FIXABLE or run.json or run.heredocs or len(broad.args) < 2:
-            return None
-        between = ctx.dockerfile.instructions[broad.index + 1 : run.index]
-        if any(i.keyword not in MOVABLE_BETWEEN for i in between):
-            return None
-        pieces = top_level_and_chain(run.args[0])
-        if not pieces:
-            return None
-        head = [p for p in pieces if dependency_install_text(p)]
-        if not head or pieces[: len(head)] != head:
-            return None
-        if any("/" in name for name in manifests):
-            return None
-        files = FIXABLE[tool] or " ".join(manifests)
-        dest = broad.destination if broad.destination.endswith("/") else broad.destination + "/"
-        flags = "".join(f" {f.raw}" for f in run.flags)
-        indent = indent_of(ctx.dockerfile, broad)
-        install = " && ".join(head) if tool != "go" else "go mod download"
-        text = f"{indent}COPY {files} {dest}\n{indent}RUN{flags} {install}\n"
-        edits = [Edit.insert(broad.line, 1, text)]
-        rest = pieces[len(head) :]
-        if tool == "go" and head != ["go mod download"]:
-            pass  # the build stays where it is; only the module download moves up
-        elif rest:
-            line = f"{indent_of(ctx.dockerfile, run)}RUN{flags} {' && '.join(rest)}\n"
-            edits.append(Edit(run.line, 1, run.span.end_line + 1, 1, line))
-        else:
-            edits.append(delete(run))
-        return Fix(f"Copy {files} and install before `{broad.original}`", tuple(edits))
-
-
-def system_install(ctx: LintContext, run: Instruction, command) -> tuple | None:
-    """An apt/apk/yum/dnf install in a RUN that runs only package-manager commands."""
-    tool = install_tool(command)
-    if tool is None or tool.name not in SYSTEM:
-        return None
-    names = {c.name for c in ctx.commands(run)}
-    return (tool, ()) if names <= SYSTEM_COMMANDS else None
-
-
-def dependency_install_text(piece: str) -> bool:
-    found = commands(piece)
-    return len(found) == 1 and dependency_install(found[0]) is not None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from arxdocker.lint.edits import keyword_end
+from arxdocker.lint.edits import command_start, keyword_end
+from arxdocker.lint.fixes import remove_pattern
 from arxdocker.lint.model import Edit, Finding, Fix
 from arxdocker.lint.rule import LintContext, Rule
 from arxdocker.lint.tools import Tool, install_tool
@@ -92,25 +92,15 @@ class InstallWithoutCacheMount(Rule):
         if any(tool.name == "apt" for tool in tools) and not instruction.heredocs:
             flags, edits = self._apt_cleanup(ctx, instruction, flags)
         if any(tool.name == "pip" for tool in tools):
-            edits += _remove(ctx, instruction, r" --no-cache-dir\b")
+            edits += remove_pattern(ctx.dockerfile, instruction, r" --no-cache-dir\b")
         line, column = keyword_end(instruction)
         edits.insert(0, Edit.insert(line, column, f" {flags}"))
         return Fix(f"Add `{flags}`", tuple(edits))
 
     def _apt_cleanup(self, ctx, instruction, flags):
-        edits = _remove(ctx, instruction, r"\s*&&\s*rm -rf /var/lib/apt/lists/\*(?=\s*$)")
+        lists = r"\s*&&\s*rm -rf /var/lib/apt/lists/\*(?=\s*$)"
+        edits = remove_pattern(ctx.dockerfile, instruction, lists)
         if "docker-clean" not in ctx.dockerfile.text:
-            from arxdocker.lint.edits import command_start
-
             line, column = command_start(ctx.dockerfile, instruction)
             edits.append(Edit.insert(line, column, "rm -f /etc/apt/apt.conf.d/docker-clean; "))
         return flags, edits
-
-
-def _remove(ctx: LintContext, instruction, pattern: str) -> list[Edit]:
-    edits = []
-    for number in range(instruction.span.line, instruction.span.end_line + 1):
-        text = ctx.dockerfile.line_text(number)
-        for match in re.finditer(pattern, text):
-            edits.append(Edit(number, match.start() + 1, number, match.end() + 1, ""))
-    return edits
