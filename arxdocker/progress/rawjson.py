@@ -115,29 +115,37 @@ def _text(value: Any, field: str) -> str:
 
 
 def _vertex(raw: dict[str, Any]) -> Vertex:
-    group = raw.get("progressGroup")
+    get = raw.get
+    digest, name, error, group = raw["digest"], get("name", ""), get("error"), get("progressGroup")
+    if not (type(digest) is str and type(name) is str and (not error or type(error) is str)):
+        raise TypeError("digest, name and error must be strings")
+    inputs = get("inputs")
     return Vertex(
-        digest=_text(raw["digest"], "digest"),
-        name=_text(raw.get("name", ""), "name"),
-        inputs=tuple(_text(item, "inputs") for item in raw.get("inputs") or ()),
-        started=parse_timestamp(raw.get("started")),
-        completed=parse_timestamp(raw.get("completed")),
-        cached=bool(raw.get("cached", False)),
-        error=_text(raw["error"], "error") if raw.get("error") else None,
-        progress_group=_text(group.get("id", ""), "progressGroup.id") if group else None,
+        digest,
+        name,
+        tuple(_text(item, "inputs") for item in inputs) if inputs else (),
+        parse_timestamp(get("started")),
+        parse_timestamp(get("completed")),
+        bool(get("cached", False)),
+        error or None,
+        _text(group.get("id", ""), "progressGroup.id") if group else None,
     )
 
 
 def _status(raw: dict[str, Any]) -> VertexStatus:
+    get = raw.get
+    ident, vertex, name = get("id", ""), get("vertex", ""), get("name", "")
+    if not (type(ident) is str and type(vertex) is str and type(name) is str):
+        raise TypeError("id, vertex and name must be strings")
     return VertexStatus(
-        id=_text(raw.get("id", ""), "id"),
-        vertex=_text(raw.get("vertex", ""), "vertex"),
-        name=_text(raw.get("name", ""), "name"),
-        current=int(raw.get("current", 0)),
-        total=int(raw.get("total", 0)),
-        timestamp=parse_timestamp(raw.get("timestamp")),
-        started=parse_timestamp(raw.get("started")),
-        completed=parse_timestamp(raw.get("completed")),
+        ident,
+        vertex,
+        name,
+        int(get("current", 0)),
+        int(get("total", 0)),
+        parse_timestamp(get("timestamp")),
+        parse_timestamp(get("started")),
+        parse_timestamp(get("completed")),
     )
 
 
