@@ -21,9 +21,16 @@ class CacheProblem:
     what: str
     error: str
 
+    @property
+    def nothing_yet(self) -> bool:
+        """An import from a ref that does not exist yet: normal for the first build."""
+        return self.direction == "import" and self.error.endswith(": not found")
+
     def describe(self) -> str:
         if self.direction == "warning":
             return self.error
+        if self.nothing_yet:
+            return f"no cache to import yet ({self.what}); the first build fills it"
         return f"cache {self.direction} failed ({self.what}): {self.error}"
 
 
@@ -52,7 +59,7 @@ class CacheWatch:
 
     @property
     def import_failed(self) -> bool:
-        return any(p.direction == "import" for p in self.problems)
+        return any(p.direction == "import" and not p.nothing_yet for p in self.problems)
 
     @property
     def export_failed(self) -> bool:
