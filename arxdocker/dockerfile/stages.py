@@ -134,15 +134,16 @@ def build_stages(dockerfile: Dockerfile) -> StageModel:
                     global_args[name] = expand(value, global_args) if value is not None else None
             scopes[instruction.index] = dict(global_args)
             continue
-        scopes[instruction.index] = dict(scope)
+        scopes[instruction.index] = before = dict(scope)
         body.append(instruction)
+        # Every pair of one ARG or ENV expands with the values from before the instruction.
         if instruction.keyword == "ARG":
             for name, value in _arg_pairs(instruction):
                 if name not in env:  # an ENV of the same name wins over the ARG
-                    default = global_args.get(name) if value is None else expand(value, scope)
+                    default = global_args.get(name) if value is None else expand(value, before)
                     scope[name] = default
         elif instruction.keyword == "ENV":
             for name, value in _env_pairs(instruction):
-                env[name] = scope[name] = expand(value, scope)
+                env[name] = scope[name] = expand(value, before)
     close()
     return StageModel(dockerfile, global_args, tuple(stages), scopes)
