@@ -27,6 +27,7 @@ from arxdocker.build.launch import INTERRUPTED_EXIT, Launched, inspect_builder
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.redact import Redactor, args_for_record, looks_secret, redact_report
 from arxdocker.build.request import BuildRequest
+from arxdocker.errors import ProgressParseError
 from arxdocker.history.record import Record, host_facts, new_id, peak_rss_bytes
 from arxdocker.progress.models import Event
 from arxdocker.progress.rawjson import iter_rawjson
@@ -87,6 +88,8 @@ def follow(
         report = replace(report, error="interrupted (SIGINT)")
     for problem in run.watch.problems:
         note(problem.describe())
+    if run.stream_error:
+        note(f"buildx's progress stream ended early: {run.stream_error}")
 
     builder_info = builder_job.result() if builder_job else launched.builder
     image = _image(launched.options, metadata, run.exit_code)
@@ -125,6 +128,7 @@ class _Run:
     steps: list[Step]
     exit_code: int = 1
     status: str = "ok"
+    stream_error: str | None = None
 
 
 def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _Run:
@@ -139,6 +143,13 @@ def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _
             if display is not None:
                 display.add(event)
         run.exit_code = launched.wait()
+    except ProgressParseError as error:
+        # buildx wrote something that is not rawjson (a cut object): keep what was read,
+        # drain the rest so buildx never blocks on a full pipe, and keep its exit code.
+        for _ in launched.lines:
+            pass
+        run.exit_code = launched.wait()
+        run.stream_error = str(error)
     except KeyboardInterrupt:
         launched.interrupt()
         run.status, run.exit_code = "interrupted", INTERRUPTED_EXIT

@@ -13,6 +13,9 @@ cache shorthands (--cache, repeatable; full specs go to --cache-from/--cache-to 
   gha[:SCOPE]    GitHub Actions cache (url and token from the ACTIONS_* environment)
   none           no cache flags, and config defaults dropped
 
+build args whose names look secret (token, secret, password, passwd, key, credential, auth,
+cert) are recorded by name only and their values masked in all output; prefer --secret.
+
 defaults come from [tool.arxdocker] (and [tool.arxdocker.targets.NAME]) in the context's
 pyproject.toml, or from arxdocker.toml; flags override them.
 
