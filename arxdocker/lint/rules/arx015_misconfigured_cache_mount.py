@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from arxdocker.lint.model import Finding
 from arxdocker.lint.rule import LintContext, Rule
-from arxdocker.lint.tools import TOOLS, install_tool
+from arxdocker.lint.tools import install_tool
 
 APT_DIRS = ("/var/cache/apt", "/var/lib/apt")
 
@@ -90,5 +90,5 @@ class MisconfiguredCacheMount(Rule):
                 cargo_target = target.rstrip("/").endswith("/target") and "cargo" in script
                 if cargo_target and not any(w in script for w in (" cp ", " mv ", "install ")):
                     problems.append(f"the binary built in the {target} mount is not copied out")
-            if problems and TOOLS:
+            if problems:
                 yield self.finding(ctx, instruction, "; ".join(dict.fromkeys(problems)))
