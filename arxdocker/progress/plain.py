@@ -118,6 +118,10 @@ class _PlainReader:
         pos = 0
         while pos < end:
             newline = buf.index(b"\n", pos)
+            if newline == pos:  # the blank line the printer puts before every header
+                self.previous_blank = True
+                pos += 1
+                continue
             raw = buf[pos:newline]
             clean = raw[:1] == b"#" and b"\x1b" not in raw
             line = raw if clean else clean_line(raw)
