@@ -29,7 +29,7 @@ from arxdocker.build.redact import Redactor, args_for_record, looks_secret, reda
 from arxdocker.build.request import BuildRequest
 from arxdocker.errors import ProgressParseError
 from arxdocker.history.record import Record, host_facts, new_id, peak_rss_bytes
-from arxdocker.progress.models import Event
+from arxdocker.progress.models import Event, SolveStatus
 from arxdocker.progress.rawjson import iter_rawjson
 
 
@@ -92,7 +92,7 @@ def follow(
         note(f"buildx's progress stream ended early: {run.stream_error}")
 
     builder_info = builder_job.result() if builder_job else launched.builder
-    image = _image(launched.options, metadata, run.exit_code)
+    image = _image(launched.options, metadata, run.exit_code, run.early_image)
     inputs = inputs_job.result() or {}
     for message in inputs.get("warnings", []):
         note(message)
@@ -129,6 +129,7 @@ class _Run:
     exit_code: int = 1
     status: str = "ok"
     stream_error: str | None = None
+    early_image: Background | None = None  # asked once the image is exported (see _drive)
 
 
 def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _Run:
@@ -137,11 +138,15 @@ def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _
     try:
         lines = launched.lines
         stream = _echo(lines, redactor) if launched.request.echo_rawjson else lines
+        early_ref = _early_image_ref(launched.options)
         for event in iter_rawjson(stream):
             run.steps.extend(run.builder.add(event))
             run.watch.add(event)
             if display is not None:
                 display.add(event)
+            if early_ref and run.early_image is None and _image_exported(event):
+                # buildx takes ~90 ms to exit after its last event: ask about the image meanwhile.
+                run.early_image = Background(_image_info, early_ref)
         run.exit_code = launched.wait()
     except ProgressParseError as error:
         # buildx wrote something that is not rawjson (a cut object): keep what was read,
@@ -186,7 +191,35 @@ def _echo(lines: Iterator[bytes], redactor: Redactor) -> Iterator[bytes]:
         yield line
 
 
-def _image(options: BuildOptions, metadata: dict[str, Any], exit_code: int) -> dict[str, Any]:
+def _early_image_ref(options: BuildOptions) -> str | None:
+    """The ref to ask the engine about as soon as the image is exported, if known up front."""
+    if options.push or not options.tags or options.platforms[1:]:
+        return None
+    return options.tags[0]
+
+
+def _image_exported(event: Event) -> bool:
+    if not isinstance(event, SolveStatus):
+        return False
+    return any(
+        vertex.name == "exporting to image" and vertex.completed is not None and not vertex.error
+        for vertex in event.vertexes
+    )
+
+
+def _image_info(ref: str) -> Any:
+    from arxdocker.engine.images import image_info
+
+    return image_info(ref)
+
+
+def _image(
+    options: BuildOptions,
+    metadata: dict[str, Any],
+    exit_code: int,
+    early: Background | None = None,
+) -> dict[str, Any]:
+    """The image's refs and digest (metadata file), size and layers (engine, for a local image)."""
     digest = metadata.get("containerimage.digest")
     names = [n for n in str(metadata.get("image.name", "")).split(",") if n]
     image: dict[str, Any] = {
@@ -198,13 +231,15 @@ def _image(options: BuildOptions, metadata: dict[str, Any], exit_code: int) -> d
     }
     if exit_code != 0 or options.push:
         return image
-    from arxdocker.engine.images import image_info
-
-    for ref in (*options.tags[:1], *([digest] if digest else [])):
-        info = image_info(ref)
-        if info is not None:
-            image.update(size_bytes=info.size_bytes, layers=info.layers, id=info.id)
-            break
+    info = early.result() if early is not None else None
+    if info is None or (digest and info.id != digest):
+        info = None
+        for ref in (*options.tags[:1], *([digest] if digest else [])):
+            info = _image_info(ref)
+            if info is not None:
+                break
+    if info is not None:
+        image.update(size_bytes=info.size_bytes, layers=info.layers, id=info.id)
     return image
 
 

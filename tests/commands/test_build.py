@@ -1,0 +1,69 @@
+"""`arxdocker build` as a user runs it, without an engine: help, usage errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def arxdocker(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arxdocker", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "100", **env},
+    )
+
+
+def test_help_teaches_shorthands_config_and_examples() -> None:
+    result = arxdocker("build", "--help")
+    assert result.returncode == 0
+    for text in ("registry:REF", "local:DIR", "gha[:SCOPE]", "[tool.arxdocker]", "examples:",
+                 "--min-hit-rate PCT", "130 when interrupted", "--secret"):  # fmt: skip
+        assert text in result.stdout
+
+
+def test_listed_in_the_top_level_help() -> None:
+    assert "build" in arxdocker("--help").stdout
+
+
+def _context(tmp_path: Path, config: str = "") -> Path:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    if config:
+        (tmp_path / "pyproject.toml").write_text(config)
+    return tmp_path
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
+    assert result.returncode == 2
+    assert result.stderr.startswith("arxdocker: error: ")
+    assert text in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2  # the message and its hint
+
+
+def test_usage_errors_exit_2_in_one_line(tmp_path: Path) -> None:
+    context = str(_context(tmp_path))
+    _one_line_error(arxdocker("build", str(tmp_path / "missing")), "is not a folder")
+    _one_line_error(arxdocker("build", context, "--cache", "s3:x"), "unknown cache shorthand")
+    _one_line_error(arxdocker("build", context, "--cache", "inline"), "needs a tag")
+    _one_line_error(arxdocker("build", context, "--min-hit-rate", "101"), "not a percentage")
+    gha = arxdocker(
+        "build", context, "--cache", "gha", ACTIONS_CACHE_URL="", ACTIONS_RUNTIME_TOKEN=""
+    )
+    _one_line_error(gha, "ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN")
+
+
+def test_bad_config_names_the_file_and_key(tmp_path: Path) -> None:
+    context = _context(tmp_path, "[tool.arxdocker]\ncache_too = 'inline'\n")
+    _one_line_error(arxdocker("build", str(context)), "unknown key tool.arxdocker.cache_too")
+
+
+def test_no_docker_cli_is_a_setup_error(tmp_path: Path) -> None:
+    context = str(_context(tmp_path))
+    result = arxdocker("build", context, PATH=str(tmp_path))
+    _one_line_error(result, "cannot run 'docker'")
