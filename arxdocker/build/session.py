@@ -97,6 +97,9 @@ def follow(
     for message in inputs.get("warnings", []):
         note(message)
     versions = versions_job.result() or {}
+    for job in (builder_job, inputs_job, versions_job, run.early_image):
+        if job is not None and job.error:
+            note(f"the record lacks a part: {job.error}")
     exit_code = run.exit_code
     gate = _gate(report, request.min_hit_rate) if exit_code == 0 else None
     if gate:
