@@ -257,7 +257,8 @@ def test_failing_run_gives_buildx_exit_code_and_names_the_step(tmp_path: Path, b
          str(tmp_path)],
         capture_output=True, check=False, timeout=600,
     )  # fmt: skip
-    result, report = build(tmp_path, "--build-arg", f"BASE_IMAGE={base}", "--record", "b.json")
+    single = tmp_path / "record" / "build.json"
+    result, report = build(tmp_path, "--build-arg", f"BASE_IMAGE={base}", "--record", str(single))
     assert raw.returncode != 0
     assert result.returncode == raw.returncode
     failure = report["failure"]
@@ -265,9 +266,8 @@ def test_failing_run_gives_buildx_exit_code_and_names_the_step(tmp_path: Path, b
     assert "widget.c:3: error: expected ';'" in failure["log_tail"]
     assert report["summary"]["failed_step"] == failure["step"]
     assert "exit code: 7" in report["error"]
-    record = json.loads(Path("b.json").read_text()) if Path("b.json").exists() else None
-    if record is None:
-        record = history(tmp_path / ".arxdocker" / "history.jsonl")[-1]
+    record = json.loads(single.read_text())
+    assert record == history(tmp_path / ".arxdocker" / "history.jsonl")[-1]
     assert record["status"] == "failed"
     assert record["exit_code"] == raw.returncode
     assert record["failing_step"]["name"] == failure["step"]
