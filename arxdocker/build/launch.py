@@ -24,6 +24,7 @@ from arxdocker.build.request import BuildRequest
 from arxdocker.errors import ArxError
 
 INTERRUPTED_EXIT = 130
+INTERRUPTING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Launched:
     wait: Callable[[], int]
     interrupt: Callable[[], None]
     messages: list[str] = field(default_factory=list)
-    _previous_term: Any = None
+    _previous_handlers: dict[int, Any] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, Any]:
         """buildx's `--metadata-file` (image digest and name), once the build has ended."""
@@ -56,10 +57,9 @@ class Launched:
         return data if isinstance(data, dict) else {}
 
     def close(self) -> None:
-        """Restore SIGTERM's handler; call once the child has ended."""
-        if self._previous_term is not None:
-            signal.signal(signal.SIGTERM, self._previous_term)
-            self._previous_term = None
+        """Restore the SIGTERM and SIGHUP handlers; call once the child has ended."""
+        _restore(self._previous_handlers)
+        self._previous_handlers = {}
 
     def cleanup(self) -> None:
         self.close()
@@ -81,8 +81,23 @@ def _metadata_file() -> str:
     raise ArxError(f"cannot create a metadata file in {folder}")
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is; `signal_name` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signal_name = signal.Signals(signum).name
+
+
 def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt  # SIGTERM (a CI cancel) ends the build as Ctrl-C does
+    # SIGTERM (a CI cancel) and SIGHUP (the terminal closed) end the build as Ctrl-C does: buildx
+    # runs in its own session, so nothing else would stop it.
+    raise Interrupted(signum)
+
+
+def _restore(handlers: dict[int, Any]) -> None:
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
 
 
 def launch(request: BuildRequest) -> Launched:
@@ -96,11 +111,11 @@ def launch(request: BuildRequest) -> Launched:
         metadata_file=_metadata_file(),
     )
     started = time.time()
-    previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in INTERRUPTING_SIGNALS}
     try:
         lines, wait, interrupt = _start(options, request)
     except BaseException:
-        signal.signal(signal.SIGTERM, previous_term)
+        _restore(previous)
         with contextlib.suppress(OSError):
             Path(options.metadata_file or "").unlink()
         raise
@@ -115,7 +130,7 @@ def launch(request: BuildRequest) -> Launched:
         wait=wait,
         interrupt=interrupt,
         messages=messages,
-        _previous_term=previous_term,
+        _previous_handlers=previous,
     )
 
 

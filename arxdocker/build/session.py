@@ -85,7 +85,7 @@ def follow(
             localcache.discard(swap)
     report = redact_report(run.builder.finish(run.steps), redactor)
     if run.status == "interrupted" and report.error is None:
-        report = replace(report, error="interrupted (SIGINT)")
+        report = replace(report, error=f"interrupted ({run.signal_name})")
     for problem in run.watch.problems:
         note(problem.describe())
     if run.stream_error:
@@ -132,6 +132,7 @@ class _Run:
     exit_code: int = 1
     status: str = "ok"
     stream_error: str | None = None
+    signal_name: str | None = None
     early_image: Background | None = None  # asked once the image is exported (see _drive)
 
 
@@ -158,9 +159,10 @@ def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _
             pass
         run.exit_code = launched.wait()
         run.stream_error = str(error)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:
         launched.interrupt()
         run.status, run.exit_code = "interrupted", INTERRUPTED_EXIT
+        run.signal_name = getattr(interruption, "signal_name", "SIGINT")
     finally:
         launched.close()
     if run.status != "interrupted" and run.exit_code != 0:

@@ -420,3 +420,28 @@ def test_python_on_whales_backend_gives_the_same_report(site: Path) -> None:
     result, whales = build(site, ARXDOCKER_BUILDX_BACKEND="whales")
     assert result.returncode == 0, result.stderr
     assert summary(whales) == summary(direct)
+
+
+@pytest.mark.slow
+def test_sigterm_and_sighup_end_the_build_like_ctrl_c(tmp_path: Path, base: str) -> None:
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        nonce = secrets.token_hex(4)
+        (tmp_path / "Dockerfile").write_text(
+            f"ARG BASE_IMAGE\nFROM ${{BASE_IMAGE}}\nRUN echo started-{nonce} && sleep 60\n"
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "arxdocker", "build", str(tmp_path), "--progress", "plain",
+             "--build-arg", f"BASE_IMAGE={base}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stderr is not None
+        for line in process.stderr:
+            if f"started-{nonce}" in line.decode() and "RUN" not in line.decode():
+                break
+        children = _children(process.pid)
+        process.send_signal(sig)
+        assert process.wait(timeout=10) == 130
+        assert not _alive(children)
+        record = history(tmp_path / ".arxdocker" / "history.jsonl")[-1]
+        assert record["status"] == "interrupted"
+        assert record["error"] == f"interrupted ({sig.name})"
