@@ -1,0 +1,115 @@
+"""Naming a build on the command line: `last`, `last~N`, an id (or its prefix), or a record file.
+
+A record file is what `arxdocker build --record FILE` wrote (one JSON record); a `.jsonl` history
+file names its newest record. Anything else is looked up in the history. Every problem is a
+one-line `ArxError`: no history, too few builds, no or several matching ids, a corrupt file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from arxdocker.errors import ArxError
+from arxdocker.history.tail import CORRUPT, newest, with_id_prefix
+from arxdocker.history.view import RecordView
+
+_LAST = re.compile(r"last(?:~(\d+))?\Z")
+DEFAULT_HISTORY = ".arxdocker/history.jsonl"
+
+
+def history_path(explicit: str | None, context: str = ".") -> Path:
+    """`--history FILE`, else the `history` key of the context's config, else the default."""
+    if explicit:
+        return Path(explicit)
+    from arxdocker.build.config import find_config
+
+    root = Path(context)
+    found = find_config(root) if root.is_dir() else None
+    configured = found[1].get("history") if found else None
+    return root / (configured if isinstance(configured, str) else DEFAULT_HISTORY)
+
+
+def require_history(history: Path) -> None:
+    if not history.is_file():
+        raise ArxError(
+            f"no build history at {history}",
+            hint="run `arxdocker build` first, or point --history at the file",
+        )
+
+
+def resolve(ref: str, history: Path) -> RecordView:
+    """The build that `ref` names."""
+    match = _LAST.match(ref.strip())
+    if match:
+        return _nth_newest(history, int(match.group(1) or 0), ref)
+    path = Path(ref)
+    if path.is_file() and path.resolve() != history.resolve():
+        return read_record_file(path)
+    require_history(history)
+    found = with_id_prefix(history, ref) if ref else []
+    if len(found) == 1:
+        return RecordView.from_dict(found[0], f"{history}:{ref}")
+    if not found:
+        raise ArxError(
+            f"{history} has no build {ref!r}, and no file of that name exists",
+            hint="use last, last~N, a build id from `arxdocker history`, or a record file",
+        )
+    raise ArxError(f"{ref!r} matches {len(found)} builds in {history}", hint="give more of the id")
+
+
+def _nth_newest(history: Path, back: int, ref: str) -> RecordView:
+    require_history(history)
+    seen = 0
+    for item in newest(history):
+        if item is CORRUPT:
+            continue
+        if seen == back:
+            return RecordView.from_dict(item, f"{history}:{ref}")
+        seen += 1
+    raise ArxError(
+        f"{history} has {seen} build(s); {ref!r} needs at least {back + 1}",
+        hint="build again, or pick an older build with last~N",
+    )
+
+
+def read_record_file(path: Path) -> RecordView:
+    """A `--record FILE` document, or the newest record of a JSONL history."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArxError(f"{path}: cannot read it ({error.__class__.__name__})") from None
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        lines = [line for line in text.splitlines() if line.strip()]
+        data = _last_json_object(lines)
+        if data is None:
+            raise ArxError(f"{path}: not a JSON build record") from None
+    return RecordView.from_dict(data, str(path))
+
+
+def _last_json_object(lines: list[str]) -> Any:
+    for line in reversed(lines):
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def recent(history: Path, *, target: str | None = None) -> Iterator[RecordView]:
+    """Records newest first, optionally only those of one target; corrupt lines are skipped."""
+    require_history(history)
+    for item in newest(history):
+        if item is CORRUPT:
+            continue
+        assert isinstance(item, dict)
+        if target is not None and item.get("target") != target:
+            continue
+        yield RecordView.from_dict(item, str(history))
