@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("lint", "audit Dockerfiles for cache-unfriendly patterns; --fix applies safe fixes"),
     "rule": ("rule", "explain a lint rule (what it checks, why, examples)"),
     "build": ("build", "build with buildx: composed cache flags, a live cache report, a record"),
+    "compare": ("compare", "compare two builds step by step: status changes, time and size deltas"),
+    "check": ("check", "CI gate: fail when a build is slower, less cached or bigger than before"),
 }
 
 EPILOG = """\

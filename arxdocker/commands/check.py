@@ -1,0 +1,99 @@
+"""The CI regression gate: hold a candidate build (by default the newest record) against a
+baseline, and fail when it is slower, misses the cache more, or makes a bigger image than allowed.
+
+Percentages are given as 20% or 20; `off` turns a threshold off. A threshold whose figure is not
+in both records (the image size needs --load or --push) is named as not checked. A slowdown of less
+than --slowdown-floor seconds never fails, so timer noise on a fast build does not break CI.
+
+exit codes: 0 every threshold holds; 1 a threshold is breached or the candidate build failed;
+            2 a build cannot be found or read, or an option is not valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  arxdocker check --baseline last~1
+  arxdocker check --baseline main.json --candidate last --max-slowdown 10% --min-hit-rate 90%
+  arxdocker check --baseline 20261125T2114 --max-size-growth off --json
+"""
+
+
+def percent(text: str) -> float | None:
+    """`20%`, `20` or `off`, as a fraction (0.2) or None."""
+    value = text.strip().lower()
+    if value in ("off", "none"):
+        return None
+    try:
+        number = float(value.removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage like 20% or off") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return number / 100
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from arxdocker.commands.compare import add_history_option
+
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "--baseline", required=True, metavar="REF", help="last~N, a build id, or a record file"
+    )
+    parser.add_argument(
+        "--candidate", default="last", metavar="REF", help="the build to judge (default: last)"
+    )
+    parser.add_argument(
+        "--max-slowdown",
+        type=percent,
+        default=0.20,
+        metavar="PCT",
+        help="fail when the build takes more than PCT longer (default: 20%%)",
+    )
+    parser.add_argument(
+        "--min-hit-rate",
+        type=percent,
+        default=0.80,
+        metavar="PCT",
+        help="fail when fewer than PCT of the steps hit the cache (default: 80%%)",
+    )
+    parser.add_argument(
+        "--max-size-growth",
+        type=percent,
+        default=0.10,
+        metavar="PCT",
+        help="fail when the image grows by more than PCT (default: 10%%)",
+    )
+    parser.add_argument(
+        "--slowdown-floor",
+        type=float,
+        default=0.5,
+        metavar="SECONDS",
+        help="slowdowns smaller than this never fail (default: 0.5)",
+    )
+    add_history_option(parser)
+    parser.add_argument("--json", action="store_true", help="print arxdocker.check/v1 JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from arxdocker.analysis.gate import Thresholds, hold
+    from arxdocker.history.refs import history_path, resolve
+    from arxdocker.render.gate_text import result_dict, result_lines
+
+    history = history_path(args.history)
+    thresholds = Thresholds(
+        max_slowdown=args.max_slowdown,
+        min_hit_rate=args.min_hit_rate,
+        max_size_growth=args.max_size_growth,
+        slowdown_floor_s=args.slowdown_floor,
+    )
+    result = hold(resolve(args.baseline, history), resolve(args.candidate, history), thresholds)
+    if args.json:
+        import json
+
+        print(json.dumps(result_dict(result), indent=2))
+    else:
+        print("\n".join(result_lines(result)))
+    return 0 if result.passed else 1

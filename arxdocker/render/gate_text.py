@@ -1,0 +1,66 @@
+"""`arxdocker check` as text: one line when the gate passes, one line per breach when it fails."""
+
+from __future__ import annotations
+
+from arxdocker.analysis.gate import GateResult, Verdict
+from arxdocker.render.figures import format_bytes, format_percent, format_rate
+from arxdocker.render.report_table import format_seconds
+
+_WHAT = {"--max-slowdown": "duration", "--min-hit-rate": "hit rate", "--max-size-growth": "size"}
+
+
+def _value(verdict: Verdict, value: float | None) -> str:
+    if verdict.option == "--max-slowdown":
+        return format_seconds(value)
+    if verdict.option == "--min-hit-rate":
+        return format_rate(value)
+    return format_bytes(value)
+
+
+def _figures(verdict: Verdict) -> str:
+    what = _WHAT[verdict.option]
+    candidate, baseline = _value(verdict, verdict.candidate), _value(verdict, verdict.baseline)
+    change = "" if verdict.option == "--min-hit-rate" else f", {format_percent(verdict.relative)}"
+    return f"{what} {candidate} (baseline {baseline}{change})"
+
+
+def breach_line(verdict: Verdict) -> str:
+    limit = f"{verdict.limit:.0%}"
+    if verdict.option == "--min-hit-rate":
+        return f"{verdict.option} {limit} breached: {_figures(verdict)} is below {limit}"
+    return f"{verdict.option} {limit} breached: {_figures(verdict)} is more than +{limit}"
+
+
+def result_lines(result: GateResult) -> list[str]:
+    pair = f"{result.candidate.id} against baseline {result.baseline.id}"
+    if result.passed:
+        checked = [_figures(v) for v in result.verdicts if v.checked]
+        unchecked = [v.option for v in result.verdicts if not v.checked]
+        tail = f"; not checked (no figure): {', '.join(unchecked)}" if unchecked else ""
+        return [f"check passed: {pair}: {'; '.join(checked) or 'no thresholds'}{tail}"]
+    lines = [f"check failed: {pair}"]
+    if result.candidate_failed:
+        lines.append(f"  the candidate build's status is {result.candidate.status}")
+    lines.extend(f"  {breach_line(verdict)}" for verdict in result.breaches)
+    return lines
+
+
+def result_dict(result: GateResult) -> dict[str, object]:
+    return {
+        "schema": "arxdocker.check/v1",
+        "passed": result.passed,
+        "baseline": result.baseline.id,
+        "candidate": result.candidate.id,
+        "candidate_status": result.candidate.status,
+        "thresholds": [
+            {
+                "option": v.option,
+                "limit": v.limit,
+                "baseline": v.baseline,
+                "candidate": v.candidate,
+                "checked": v.checked,
+                "breached": v.breached,
+            }
+            for v in result.verdicts
+        ],
+    }

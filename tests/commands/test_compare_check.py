@@ -1,0 +1,97 @@
+"""`compare` and `check` as a user runs them, on real records, without an engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RECORDS = Path(__file__).resolve().parents[1] / "fixtures" / "records"
+COLD, WARM, EDITED = (str(RECORDS / f"webapp-{name}.json") for name in ("cold", "warm", "edited"))
+
+
+def arxdocker(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arxdocker", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "120", "PYTHONPATH": str(RECORDS.parents[2])},
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith("arxdocker: error: ")
+    assert text in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["compare", "check"])
+def test_help_has_examples(command: str) -> None:
+    result = arxdocker(command, "--help")
+    assert result.returncode == 0
+    assert "examples:" in result.stdout
+    assert command in arxdocker("--help").stdout
+
+
+def test_compare_table() -> None:
+    result = arxdocker("compare", WARM, EDITED)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("A  20261125T211717Z-0260a7")
+    table = lines[lines.index("") + 2 :]
+    assert "build 2/2" in table[0] and "cached→built" in table[0] and "+1.2s" in table[0]
+    assert "3 step(s) changed status: 3 cached→built" in result.stdout
+    assert "hit rate        100% → 62%       -38 pp" in result.stdout
+
+
+def test_compare_json() -> None:
+    document = json.loads(arxdocker("compare", COLD, WARM, "--json").stdout)
+    changes = [step["change"] for step in document["steps"]]
+    assert changes.count("improved") == 6
+    assert document["summary"]["hit_rate"] == {"before": 0.25, "after": 1.0, "change": 0.75}
+
+
+def test_check_fails_naming_each_breach_with_both_values() -> None:
+    result = arxdocker("check", "--baseline", WARM, "--candidate", COLD)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1:] == [
+        "  --max-slowdown 20% breached: duration 4.1s (baseline 0.4s, +855%) is more than +20%",
+        "  --min-hit-rate 80% breached: hit rate 25% (baseline 100%) is below 80%",
+    ]
+
+
+def test_check_passes_in_one_line_and_thresholds_can_be_turned_off() -> None:
+    same = arxdocker("check", "--baseline", WARM, "--candidate", WARM)
+    assert same.returncode == 0
+    assert same.stdout.count("\n") == 1 and same.stdout.startswith("check passed: ")
+    relaxed = arxdocker("check", "--baseline", WARM, "--candidate", EDITED, "--max-slowdown",
+                        "off", "--min-hit-rate", "50%", "--json")  # fmt: skip
+    assert relaxed.returncode == 0
+    document = json.loads(relaxed.stdout)
+    assert document["passed"] is True
+    assert [item["option"] for item in document["thresholds"]] == [
+        "--min-hit-rate", "--max-size-growth"
+    ]  # fmt: skip
+
+
+def test_one_line_errors(tmp_path: Path) -> None:
+    one_line_error(arxdocker("compare", "last~1", "last", cwd=tmp_path), "no build history at")
+    history = tmp_path / "h.jsonl"
+    history.write_text((RECORDS / "webapp-warm.json").read_text().replace("\n", "") + "\n")
+    one_line_error(
+        arxdocker("compare", "last~1", "last", "--history", str(history)), "has 1 build(s)"
+    )
+    one_line_error(arxdocker("compare", "nope", WARM, "--history", str(history)), "no build 'nope'")
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text("{\n")
+    one_line_error(arxdocker("check", "--baseline", str(corrupt)), "not a JSON build record")
+    bad = arxdocker("check", "--baseline", WARM, "--max-slowdown", "fast")
+    assert bad.returncode == 2 and "not a percentage" in bad.stderr
