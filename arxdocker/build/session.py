@@ -1,35 +1,30 @@
 """One `arxdocker build`: check the cache plan, run buildx, fold its events, write the record.
 
 The hot path is the buildx child and the event fold. Everything the record needs besides the
-events (tool versions, builder, the docker SDK client, context manifests) is gathered in
+events (engine and tool versions, the builder, the image, context manifests) is gathered in
 background threads while buildx runs, so a fully cached build pays only for Python's start-up,
 the fold and the final report.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Protocol
 
-from arxdocker import __version__
 from arxdocker.analysis.report import Report, ReportBuilder, Step
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
-from arxdocker.build.cachespec import CachePlan, strip_credentials
 from arxdocker.build.cachewatch import CacheWatch
-from arxdocker.build.capability import BuilderInfo
+from arxdocker.build.image import describe_image, early_image_ref, image_exported, image_info
+from arxdocker.build.inputs import gather_inputs
 from arxdocker.build.launch import INTERRUPTED_EXIT, Launched, inspect_builder
-from arxdocker.build.options import BuildOptions
-from arxdocker.build.redact import Redactor, args_for_record, looks_secret, redact_report
-from arxdocker.build.request import BuildRequest
+from arxdocker.build.recording import make_record, redacted_record
+from arxdocker.build.redact import Redactor, looks_secret, redact_report
 from arxdocker.errors import ProgressParseError
-from arxdocker.history.record import Record, host_facts, new_id, peak_rss_bytes
-from arxdocker.progress.models import Event, SolveStatus
+from arxdocker.history.record import Record
+from arxdocker.progress.models import Event
 from arxdocker.progress.rawjson import iter_rawjson
 
 
@@ -74,7 +69,7 @@ def follow(
     builder_job = (
         Background(inspect_builder, request.options.builder) if launched.builder is None else None
     )
-    inputs_job = Background(_inputs, request.context, request.dockerfile, request.history)
+    inputs_job = Background(gather_inputs, request.context, request.dockerfile, request.history)
     run = _drive(launched, redactor, display)
     metadata = launched.metadata()
     plan = launched.plan
@@ -92,7 +87,7 @@ def follow(
         note(f"buildx's progress stream ended early: {run.stream_error}")
 
     builder_info = builder_job.result() if builder_job else launched.builder
-    image = _image(launched.options, metadata, run.exit_code, run.early_image)
+    image = describe_image(launched.options, metadata, run.exit_code, run.early_image)
     inputs = inputs_job.result() or {}
     for message in inputs.get("warnings", []):
         note(message)
@@ -104,7 +99,7 @@ def follow(
     gate = _gate(report, request.min_hit_rate) if exit_code == 0 else None
     if gate:
         exit_code = 1
-    record = _record(
+    record = make_record(
         request=request,
         options=launched.options,
         plan=plan,
@@ -121,7 +116,7 @@ def follow(
         messages=messages,
         gate_failed=gate is not None,
     )
-    return BuildOutcome(report, _redacted_record(record, redactor), exit_code, messages, gate)
+    return BuildOutcome(report, redacted_record(record, redactor), exit_code, messages, gate)
 
 
 @dataclass
@@ -142,15 +137,15 @@ def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _
     try:
         lines = launched.lines
         stream = _echo(lines, redactor) if launched.request.echo_rawjson else lines
-        early_ref = _early_image_ref(launched.options)
+        early_ref = early_image_ref(launched.options)
         for event in iter_rawjson(stream):
             run.steps.extend(run.builder.add(event))
             run.watch.add(event)
             if display is not None:
                 display.add(event)
-            if early_ref and run.early_image is None and _image_exported(event):
+            if early_ref and run.early_image is None and image_exported(event):
                 # buildx takes ~90 ms to exit after its last event: ask about the image meanwhile.
-                run.early_image = Background(_image_info, early_ref)
+                run.early_image = Background(image_info, early_ref)
         run.exit_code = launched.wait()
     except ProgressParseError as error:
         # buildx wrote something that is not rawjson (a cut object): keep what was read,
@@ -194,192 +189,3 @@ def _echo(lines: Iterator[bytes], redactor: Redactor) -> Iterator[bytes]:
         out.write(redactor.rawjson_line(line))
         out.flush()
         yield line
-
-
-def _early_image_ref(options: BuildOptions) -> str | None:
-    """The ref to ask the engine about as soon as the image is exported, if known up front."""
-    if options.push or not options.tags or options.platforms[1:]:
-        return None
-    return options.tags[0]
-
-
-def _image_exported(event: Event) -> bool:
-    if not isinstance(event, SolveStatus):
-        return False
-    return any(
-        vertex.name == "exporting to image" and vertex.completed is not None and not vertex.error
-        for vertex in event.vertexes
-    )
-
-
-def _image_info(ref: str) -> Any:
-    from arxdocker.engine.images import image_info
-
-    return image_info(ref)
-
-
-def _image(
-    options: BuildOptions,
-    metadata: dict[str, Any],
-    exit_code: int,
-    early: Background | None = None,
-) -> dict[str, Any]:
-    """The image's refs and digest (metadata file), size and layers (engine, for a local image)."""
-    digest = metadata.get("containerimage.digest")
-    names = [n for n in str(metadata.get("image.name", "")).split(",") if n]
-    image: dict[str, Any] = {
-        "refs": list(options.tags) or [n for n in names if not n.startswith("moby-dangling")],
-        "digest": digest,
-        "size_bytes": None,
-        "layers": None,
-        "source": "metadata-file" if options.push else "engine",
-    }
-    if exit_code != 0 or options.push:
-        return image
-    info = early.result() if early is not None else None
-    if info is None or (digest and info.id != digest):
-        info = None
-        for ref in (*options.tags[:1], *([digest] if digest else [])):
-            info = _image_info(ref)
-            if info is not None:
-                break
-    if info is not None:
-        image.update(size_bytes=info.size_bytes, layers=info.layers, id=info.id)
-    return image
-
-
-def _inputs(context: Path, dockerfile: Path, history: Path | None) -> dict[str, Any]:
-    """Dockerfile hash, features, per-COPY manifests and the context size (run in background)."""
-    from arxdocker.build.dockerfile_copies import context_copies, features
-    from arxdocker.build.dockerignore import DockerIgnore
-    from arxdocker.build.manifest import context_size, manifest
-
-    result: dict[str, Any] = {}
-    try:
-        raw = dockerfile.read_bytes()
-    except OSError:
-        return result
-    text = raw.decode("utf-8", "replace")
-    result["dockerfile_sha256"] = "sha256:" + hashlib.sha256(raw).hexdigest()
-    result["features"] = features(text)
-    ignore = DockerIgnore.for_context(context, dockerfile)
-    copies = context_copies(text)
-    result["copy_manifests"] = [manifest(context, copy, ignore).to_dict() for copy in copies]
-    files, size = context_size(context, ignore)
-    result["context_files"], result["context_bytes"] = files, size
-    sources = [source for copy in copies for source in copy.sources]
-    result["warnings"] = _history_in_context(context, history, ignore, sources)
-    return result
-
-
-def _history_in_context(
-    context: Path, history: Path | None, ignore: Any, sources: list[str]
-) -> list[str]:
-    """The history changes every build: a COPY that sends it to the builder never hits the cache."""
-    if history is None:
-        return []
-    try:
-        rel = history.resolve().relative_to(context.resolve())
-    except ValueError:
-        return []
-    if ignore.ignored(rel.as_posix()):
-        return []
-    top = rel.parts[0]
-    broad = [s for s in sources if s.strip("./") in ("", "*", top) or s.startswith(top)]
-    if not broad:
-        return []
-    return [
-        f"the history {rel.as_posix()} is inside the build context and not in .dockerignore, so "
-        f"`COPY {broad[0]}` changes with every build: add `{top}` to .dockerignore"
-    ]
-
-
-def _optimizations(plan: CachePlan, features: list[str]) -> list[str]:
-    kinds = {f"{kind}-cache" for kind in plan.kinds if kind not in ("none", "custom")}
-    return sorted(kinds) + list(features)
-
-
-def _record(
-    *,
-    request: BuildRequest,
-    options: BuildOptions,
-    plan: CachePlan,
-    dropped: list[str],
-    report: Report,
-    watch: CacheWatch,
-    started: float,
-    exit_code: int,
-    status: str,
-    builder_info: BuilderInfo | None,
-    versions: dict[str, Any],
-    inputs: dict[str, Any],
-    image: dict[str, Any],
-    messages: list[str],
-    gate_failed: bool,
-) -> Record:
-    failure = report.failure
-    tools: dict[str, Any] = {"arxdocker": __version__}
-    if builder_info is not None:
-        tools.update(
-            docker_client=builder_info.docker_client,
-            buildx=builder_info.buildx,
-            buildkit=builder_info.buildkit_version,
-            builder=builder_info.name,
-            driver=builder_info.driver,
-            containerd_image_store=builder_info.containerd_store,
-        )
-    tools.update(versions)
-    return Record(
-        id=new_id(started),
-        started=started,
-        ended=time.time(),
-        exit_code=exit_code,
-        status=status,  # type: ignore[arg-type]
-        error=report.error,
-        failing_step=None
-        if failure is None
-        else {"name": failure.step, "error": failure.error, "log_tail": list(failure.log_tail)},
-        summary=report.summary.to_dict(),
-        steps=[
-            {**step.to_dict(), "log_tail": list(step.log_tail)} if step.log_tail else step.to_dict()
-            for step in report.steps
-        ],
-        report_duration_s=None if report.duration_s is None else round(report.duration_s, 3),
-        image=image,
-        context={
-            "path": str(request.context),
-            "files": inputs.get("context_files"),
-            "size_bytes": inputs.get("context_bytes"),
-        },
-        dockerfile={"path": str(request.dockerfile), "sha256": inputs.get("dockerfile_sha256")},
-        target=options.target,
-        platforms=list(options.platforms),
-        tags=list(options.tags),
-        build_args=args_for_record(options.build_args),
-        cache={
-            "from": [strip_credentials(spec) for spec in plan.cache_from],
-            "to": [strip_credentials(spec) for spec in plan.cache_to],
-            "kinds": list(plan.kinds),
-            "dropped_exports": dropped,
-            "import_failed": watch.import_failed,
-            "export_failed": watch.export_failed,
-            "problems": [problem.describe() for problem in watch.problems],
-        },
-        optimizations=_optimizations(plan, inputs.get("features", [])),
-        copy_manifests=inputs.get("copy_manifests", []),
-        tools=tools,
-        host=host_facts(peak_rss_bytes()),
-        warnings=list(messages),
-        min_hit_rate=request.min_hit_rate,
-        min_hit_rate_failed=gate_failed,
-    )
-
-
-def _redacted_record(record: Record, redactor: Redactor) -> Record:
-    if not redactor:
-        return record
-    masked = {}
-    for name in record.__dataclass_fields__:  # every text field masked, whatever its nesting
-        value = getattr(record, name)
-        masked[name] = redactor.deep(value) if isinstance(value, str | list | dict) else value
-    return Record(**masked)
