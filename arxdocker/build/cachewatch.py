@@ -8,11 +8,13 @@ Pure: feed it events, read `problems`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from arxdocker.progress.models import Event, TextLine
 
 _CACHE_PREFIXES = ("importing cache", "exporting cache", "preparing build cache")
+_LOCAL_MISSING = re.compile(r"local cache import at (\S+) not found")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,7 @@ class CacheProblem:
     @property
     def nothing_yet(self) -> bool:
         """An import from a ref that does not exist yet: normal for the first build."""
-        return self.direction == "import" and self.error.endswith(": not found")
+        return self.direction == "import" and self.error.endswith("not found")
 
     def describe(self) -> str:
         if self.direction == "warning":
@@ -42,7 +44,13 @@ class CacheWatch:
     def add(self, event: Event) -> None:
         if isinstance(event, TextLine):
             text = event.text.strip()
-            if text.startswith("WARNING:") and "cache" in text.lower():
+            if not text.startswith("WARNING:") or "cache" not in text.lower():
+                return
+            text = text.removeprefix("WARNING:").strip()
+            missing = _LOCAL_MISSING.match(text)
+            if missing:  # buildx's word for an empty `--cache local:` on the first build
+                self._note(CacheProblem("import", f"local cache {missing[1]}", "not found"))
+            else:
                 self._note(CacheProblem("warning", "buildx", text))
             return
         for vertex in event.vertexes:

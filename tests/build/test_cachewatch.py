@@ -33,4 +33,10 @@ def test_buildx_cache_warnings_are_kept() -> None:
     watch = CacheWatch()
     watch.add(TextLine("WARNING: local cache import at /x not found due to err: no index.json"))
     watch.add(TextLine("WARNING: something unrelated"))
-    assert [p.direction for p in watch.problems] == ["warning"]
+    watch.add(TextLine("WARNING: cache export feature is experimental"))
+    assert [p.direction for p in watch.problems] == ["import", "warning"]
+    assert not watch.import_failed
+    assert watch.problems[0].describe() == (
+        "no cache to import yet (local cache /x); the first build fills it"
+    )
+    assert watch.problems[1].describe() == "cache export feature is experimental"
