@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rule": ("rule", "explain a lint rule (what it checks, why, examples)"),
     "build": ("build", "build with buildx: composed cache flags, a live cache report, a record"),
     "compare": ("compare", "compare two builds step by step: status changes, time and size deltas"),
+    "history": ("history", "list past builds with duration, hit rate and size, and their trend"),
     "check": ("check", "CI gate: fail when a build is slower, less cached or bigger than before"),
 }
 

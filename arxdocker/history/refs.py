@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from arxdocker.errors import ArxError
-from arxdocker.history.tail import CORRUPT, newest, with_id_prefix
+from arxdocker.history.tail import CORRUPT, field_pattern, newest, with_id_prefix
 from arxdocker.history.view import RecordView
 
 _LAST = re.compile(r"last(?:~(\d+))?\Z")
@@ -103,11 +103,17 @@ def _last_json_object(lines: list[str]) -> Any:
     return None
 
 
-def recent(history: Path, *, target: str | None = None) -> Iterator[RecordView]:
-    """Records newest first, optionally only those of one target; corrupt lines are skipped."""
+def recent(
+    history: Path, *, target: str | None = None, skipped: list[str] | None = None
+) -> Iterator[RecordView]:
+    """Records newest first, optionally only those of one target. Lines that are not records are
+    skipped, and named in `skipped` when it is given."""
     require_history(history)
-    for item in newest(history):
+    only = None if target is None else field_pattern("target", target)
+    for item in newest(history, only=only):
         if item is CORRUPT:
+            if skipped is not None:
+                skipped.append(f"{history}: a line that is not a build record was skipped")
             continue
         assert isinstance(item, dict)
         if target is not None and item.get("target") != target:

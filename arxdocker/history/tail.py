@@ -28,13 +28,16 @@ class Corrupt:
 CORRUPT = Corrupt()
 
 
-def newest(path: Path) -> Iterator[dict[str, Any] | Corrupt]:
-    """Every line of the history as a record (or CORRUPT), newest first."""
+def newest(
+    path: Path, *, only: re.Pattern[bytes] | None = None
+) -> Iterator[dict[str, Any] | Corrupt]:
+    """Every line of the history as a record (or CORRUPT), newest first; with `only`, just the
+    lines whose raw bytes match it (a cheap filter before decoding; check the record too)."""
     with path.open("rb") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
         try:
             for raw in _lines_backwards(handle.fileno()):
-                if raw.strip():
+                if raw.strip() and (only is None or only.search(raw)):
                     yield _decode(raw)
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
@@ -60,6 +63,12 @@ def _decode(raw: bytes) -> dict[str, Any] | Corrupt:
     except (ValueError, UnicodeDecodeError):
         return CORRUPT
     return value if isinstance(value, dict) and "id" in value else CORRUPT
+
+
+def field_pattern(name: str, value: Any) -> re.Pattern[bytes]:
+    """Matches a line that may hold `"name": value` (as JSON, with any spacing)."""
+    encoded = json.dumps(value, ensure_ascii=False).encode()
+    return re.compile(rb'"' + re.escape(name.encode()) + rb'"\s*:\s*' + re.escape(encoded))
 
 
 def with_id_prefix(path: Path, prefix: str) -> list[dict[str, Any]]:

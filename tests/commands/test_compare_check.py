@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.commands._cli import arxdocker
+
 RECORDS = Path(__file__).resolve().parents[1] / "fixtures" / "records"
 COLD, WARM, EDITED = (str(RECORDS / f"webapp-{name}.json") for name in ("cold", "warm", "edited"))
-
-
-def arxdocker(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arxdocker", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "120", "PYTHONPATH": str(RECORDS.parents[2])},
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:

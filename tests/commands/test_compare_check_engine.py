@@ -7,15 +7,15 @@ with --no-cache. Nothing is pruned; the edit carries a fresh token so its steps 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.commands import _cli
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
@@ -23,14 +23,7 @@ WEBAPP = Path(__file__).resolve().parents[2] / "dockerfiles" / "webapp"
 
 
 def arxdocker(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arxdocker", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        env={**os.environ, "COLUMNS": "120"},
-    )
+    return _cli.arxdocker(*args, timeout=600)
 
 
 def statuses(record: dict[str, Any]) -> dict[str, str]:

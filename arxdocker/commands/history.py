@@ -1,0 +1,68 @@
+"""List past builds from the history, newest first: when, target, status, duration, steps cached,
+hit rate and image size; then the trend of duration and hit rate as sparklines.
+
+Only the end of the history is read, so a long history answers as fast as a short one.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  arxdocker history
+  arxdocker history --limit 50 --target test
+  arxdocker history --json | jq '.builds[] | [.id, .duration_s, .hit_rate]'
+"""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of builds (1 or more)")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from arxdocker.commands.compare import add_history_option
+
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="the last N builds (default: 20)"
+    )
+    parser.add_argument("--target", metavar="T", help="only builds of the stage T")
+    add_history_option(parser)
+    parser.add_argument("--json", action="store_true", help="print arxdocker.history/v1 JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from itertools import islice
+
+    from arxdocker.errors import ArxError
+    from arxdocker.history.refs import history_path, recent
+
+    history = history_path(args.history)
+    skipped: list[str] = []
+    views = list(islice(recent(history, target=args.target, skipped=skipped), args.limit))
+    for warning in sorted(set(skipped)):
+        print(f"arxdocker: warning: {warning} ({len(skipped)} in all)", file=sys.stderr)
+    if not views:
+        which = f" of target {args.target!r}" if args.target else ""
+        raise ArxError(f"{history} has no builds{which}", hint="run `arxdocker build` first")
+    if args.json:
+        import json
+
+        from arxdocker.render.history_json import history_dict
+
+        json.dump(history_dict(history, views), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    from arxdocker.render.history_table import render_history
+    from arxdocker.render.theme import make_console
+
+    render_history(views, make_console())
+    return 0
