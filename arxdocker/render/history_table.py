@@ -17,9 +17,9 @@ _STATUS_STYLE = {"ok": "arx.cached", "failed": "arx.error", "interrupted": "arx.
 
 
 def _when(view: RecordView) -> str:
-    # 2026-11-25T21:17:18.059Z -> 11-25 21:17:18 (the year and the zone are the same in every row)
+    # 2026-11-25T21:17:18.059Z -> 11-25 21:17 (the year and the zone are the same in every row)
     started = view.started or ""
-    return f"{started[5:10]} {started[11:19]}" if len(started) >= 19 else "-"
+    return f"{started[5:10]} {started[11:16]}" if len(started) >= 16 else "-"
 
 
 class HistoryTable:
@@ -29,6 +29,7 @@ class HistoryTable:
         self.views = views
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        targets = any(view.target for view in self.views)
         scenarios = any(view.scenario for view in self.views)
         table = Table(
             box=None,
@@ -40,7 +41,8 @@ class HistoryTable:
         )
         table.add_column("build", no_wrap=True)
         table.add_column("UTC", no_wrap=True)
-        table.add_column("target", no_wrap=True, max_width=16, overflow="ellipsis")
+        if targets:
+            table.add_column("target", no_wrap=True, max_width=16, overflow="ellipsis")
         if scenarios:
             table.add_column("scenario", no_wrap=True)
         table.add_column("status", no_wrap=True)
@@ -49,7 +51,9 @@ class HistoryTable:
         table.add_column("hit", justify="right", no_wrap=True)
         table.add_column("size", justify="right", no_wrap=True)
         for view in self.views:
-            cells: list[str | Text] = [view.id, _when(view), view.target or "-"]
+            cells: list[str | Text] = [view.id, _when(view)]
+            if targets:
+                cells.append(view.target or "-")
             if scenarios:
                 cells.append(view.scenario or "-")
             cells += [

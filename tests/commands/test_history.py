@@ -43,6 +43,7 @@ def test_rows_newest_first_and_the_trend(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["build", "UTC", "target", "status", "time", "cached", "hit", "size"]
+    assert lines[2].split()[1:4] == ["11-25", "21:17", "test"]  # the warm record started 21:17
     assert lines[1].split()[0] == "20261125T000002Z-000002"
     assert lines[1].split()[-5:] == ["1.9s", "5/8", "62%", "5.4", "MB"]
     assert lines[3].split()[-5:] == ["4.1s", "2/8", "25%", "5.4", "MB"]

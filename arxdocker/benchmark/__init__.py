@@ -1,0 +1,1 @@
+"""`arxdocker benchmark`: the same build run N times per scenario (cold, warm, incremental)."""
