@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "build with buildx: composed cache flags, a live cache report, a record"),
     "compare": ("compare", "compare two builds step by step: status changes, time and size deltas"),
     "history": ("history", "list past builds with duration, hit rate and size, and their trend"),
+    "report": ("report", "write a build's report as a self-contained HTML page (--html FILE)"),
     "benchmark": ("benchmark", "time cold, warm and incremental builds, N runs each"),
     "check": ("check", "CI gate: fail when a build is slower, less cached or bigger than before"),
 }

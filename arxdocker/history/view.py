@@ -46,6 +46,10 @@ class RecordView:
     scenario: str | None
     steps: tuple[Step, ...]
     source: str = ""
+    # Per step, when it started in seconds after the build's first step, where the record says.
+    step_starts: tuple[float | None, ...] = ()
+    dockerfile: str | None = None
+    dockerfile_sha256: str | None = None
 
     @classmethod
     def from_dict(cls, data: Any, source: str) -> RecordView:
@@ -57,7 +61,8 @@ class RecordView:
         summary = _dict(data.get("summary"))
         image = _dict(data.get("image"))
         labels = _dict(data.get("labels"))
-        steps = data.get("steps")
+        steps = [item for item in _list(data.get("steps")) if isinstance(item, dict)]
+        dockerfile = _dict(data.get("dockerfile"))
         return cls(
             id=data["id"],
             started=_str(data.get("started")),
@@ -71,12 +76,11 @@ class RecordView:
             size_bytes=_int(image.get("size_bytes")),
             layers=_int(image.get("layers")),
             scenario=_str(labels.get("scenario")) or _str(data.get("scenario")),
-            steps=tuple(
-                _step(item)
-                for item in (steps if isinstance(steps, list) else [])
-                if isinstance(item, dict)
-            ),
+            steps=tuple(_step(item) for item in steps),
             source=source,
+            step_starts=tuple(_float(item.get("started_s")) for item in steps),
+            dockerfile=_str(dockerfile.get("path")),
+            dockerfile_sha256=_str(dockerfile.get("sha256")),
         )
 
 
@@ -100,6 +104,10 @@ def _step(data: dict[str, Any]) -> Step:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _str(value: Any) -> str | None:

@@ -1,0 +1,76 @@
+"""Write a build's report as one self-contained HTML page: summary cards, the waterfall of its
+steps on a time axis (cached and built in their colours, the critical path outlined, stages
+grouped) and a chart of the duration and hit rate of recent builds of the same target.
+
+The page has no scripts and loads nothing: open it from disk, attach it to a CI run, mail it.
+RECORD names the build as for `arxdocker compare`: last (the default), last~N, an id or a file.
+
+exit codes: 0 written; 2 the build cannot be found or read, or FILE cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  arxdocker report --html build.html
+  arxdocker report last~1 --html previous.html --chart-builds 50
+  arxdocker report ci-record.json --html report.html --history ci/history.jsonl
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from arxdocker.commands.compare import add_history_option
+
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "record", nargs="?", default="last", metavar="RECORD", help="the build (default: last)"
+    )
+    parser.add_argument("--html", required=True, metavar="FILE", help="the page to write")
+    parser.add_argument(
+        "--chart-builds",
+        type=int,
+        default=30,
+        metavar="N",
+        help="how many recent builds the history chart shows (default: 30)",
+    )
+    add_history_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from itertools import islice
+    from pathlib import Path
+
+    from arxdocker.analysis.timeline import timeline
+    from arxdocker.errors import ArxError
+    from arxdocker.history.refs import history_path, recent, resolve
+    from arxdocker.history.stagegraph import stage_parents
+    from arxdocker.render.html_report import render_html
+
+    history = history_path(args.history)
+    view = resolve(args.record, history)
+    limit = max(1, args.chart_builds)
+    try:
+        same_target = (
+            item for item in recent(history) if item.target == view.target and item.id <= view.id
+        )
+        chart = list(islice(same_target, limit))[::-1]
+    except ArxError:  # no history next to a record file: the chart shows this build alone
+        chart = []
+    if not any(item.id == view.id for item in chart):
+        chart = [*chart, view][-limit:]
+    steps = timeline(view, stage_parents(view))
+    page = render_html(view, steps, chart)
+    target = Path(args.html)
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise ArxError(f"cannot write {target}: {error.strerror}") from None
+    kind = "estimated" if steps.estimated else "recorded"
+    builds = f"{len(chart)} build" + ("" if len(chart) == 1 else "s")
+    print(
+        f"wrote {target}: {len(steps.bars)} steps ({kind} times), critical path "
+        f"{steps.critical_s:.1f}s of {steps.total_s:.1f}s, {builds} in the chart"
+    )
+    return 0

@@ -1,0 +1,35 @@
+"""`arxdocker report` usage: help, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.commands._cli import arxdocker
+
+WARM = Path(__file__).resolve().parents[1] / "fixtures" / "records" / "webapp-warm.json"
+
+
+def test_help_has_examples() -> None:
+    result = arxdocker("report", "--help")
+    assert (
+        result.returncode == 0 and "examples:" in result.stdout and "--html FILE" in result.stdout
+    )
+
+
+def test_a_record_file_without_history_charts_itself(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = arxdocker("report", str(WARM), "--html", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 build in the chart" in result.stdout
+    assert out.read_text().count('class="hbar"') == 1
+
+
+def test_one_line_errors(tmp_path: Path) -> None:
+    missing = arxdocker("report", "--html", str(tmp_path / "r.html"), cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("arxdocker: error: no build history at")
+    unwritable = arxdocker("report", str(WARM), "--html", str(tmp_path / "no" / "r.html"))
+    assert unwritable.returncode == 2
+    assert unwritable.stderr.strip().splitlines() == [
+        f"arxdocker: error: cannot write {tmp_path / 'no' / 'r.html'}: No such file or directory"
+    ]
