@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from arxdocker.analysis.benchmark import ScenarioStats
+from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.history.view import RecordView
 from arxdocker.progress.models import Event
 from arxdocker.render.figures import format_rate
@@ -26,7 +27,8 @@ class BenchmarkProgress:
     def __init__(self, console: Console) -> None:
         self.console = console
         self._label = ""
-        self._started = 0.0
+        self._started = time.monotonic()
+        self._steps: dict[str, bool] = {}  # digest -> is an instruction step
         self._done: set[str] = set()
         self._cached: set[str] = set()
 
@@ -41,11 +43,16 @@ class BenchmarkProgress:
 
     def start(self, label: str) -> None:
         self._label, self._started = label, time.monotonic()
+        self._steps.clear()
         self._done.clear()
         self._cached.clear()
 
     def add(self, event: Event) -> None:
         for vertex in getattr(event, "vertexes", ()):
+            if vertex.name and vertex.digest not in self._steps:
+                self._steps[vertex.digest] = parse_step_name(vertex.name) is not None
+            if not self._steps.get(vertex.digest):
+                continue
             if vertex.completed is not None or vertex.cached:
                 self._done.add(vertex.digest)
                 if vertex.cached:
@@ -64,7 +71,7 @@ class BenchmarkProgress:
         elapsed = time.monotonic() - self._started
         yield Text.assemble(
             (f"{self._label:<16}", "arx.heading"),
-            f"{format_seconds(elapsed):>7}  building: {len(self._done)} vertices done, ",
+            f"{format_seconds(elapsed):>7}  building: {len(self._done)} steps done, ",
             (f"{len(self._cached)} cached", "arx.cached"),
         )
 
