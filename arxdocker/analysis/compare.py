@@ -1,10 +1,11 @@
 """Two builds side by side: which steps changed status, how their times moved, and the totals.
 
 Pure functions over `RecordView`. Steps pair up by (target, platform, stage, index, instruction),
-so an edited instruction shows as one step removed and one added. Base-image steps (FROM) never
-count as a status change. Pairs come regressions first: steps that stopped hitting the cache or
-failed, then steps added or removed, then steps that started hitting it, then the unchanged; within
-each group the biggest slowdown first.
+then by vertex digest: an edited instruction shows as one step removed and one added, and a base
+image shared by stages pairs up whichever stage BuildKit named it after. Base-image steps (FROM)
+never count as a status change. Pairs come regressions first: steps that stopped hitting the cache
+or failed, then steps added or removed, then steps that started hitting it, then the unchanged;
+within each group the biggest slowdown first.
 """
 
 from __future__ import annotations
@@ -129,10 +130,22 @@ def _pair_steps(before: tuple[Step, ...], after: tuple[Step, ...]) -> list[StepP
     waiting: dict[Any, deque[Step]] = defaultdict(deque)
     for step in before:
         waiting[step_key(step)].append(step)
-    pairs = []
+    pairs: list[StepPair] = []
+    unpaired: list[Step] = []
     for step in after:
         queue = waiting.get(step_key(step))
-        old = queue.popleft() if queue else None
+        if queue:
+            old = queue.popleft()
+            pairs.append(StepPair(old, step, _change(old, step)))
+        else:
+            unpaired.append(step)
+    # A vertex shared by stages (one FROM image) is named after whichever stage BuildKit met
+    # first, which can differ between builds: the same digest is the same step.
+    left = {step.digest: step for queue in waiting.values() for step in queue if step.digest}
+    for step in unpaired:
+        old = left.pop(step.digest, None) if step.digest else None
+        if old is not None:
+            waiting[step_key(old)].remove(old)
         pairs.append(StepPair(old, step, "added" if old is None else _change(old, step)))
     pairs.extend(StepPair(step, None, "removed") for queue in waiting.values() for step in queue)
     return pairs

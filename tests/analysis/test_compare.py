@@ -61,6 +61,7 @@ def test_an_edited_instruction_is_one_step_removed_and_one_added() -> None:
     for step in data["steps"]:
         if step["instruction"] == "WORKDIR /srv":
             step["instruction"] = "WORKDIR /srv/app"
+            step["digest"] = "sha256:" + "e" * 64  # another instruction, another vertex
     comparison = compare(warm, RecordView.from_dict(data, "edited"))
     moved = {(pair.step.instruction, pair.change) for pair in comparison.pairs}
     assert ("WORKDIR /srv", "removed") in moved
@@ -74,3 +75,13 @@ def test_json_document() -> None:
     first = document["steps"][0]
     assert first["where"] == "build 2/2"
     assert (first["before"], first["after"], first["change"]) == ("cached", "built", "regressed")
+
+
+def test_a_shared_base_image_named_after_another_stage_is_the_same_step() -> None:
+    data = json.loads((RECORDS / "webapp-edited.json").read_text())
+    base = next(step for step in data["steps"] if not step["cacheable"])
+    base |= {"stage": "runtime", "name": base["name"].replace("[deps 1/4]", "[runtime 1/4]")}
+    data["steps"] = [base if not step["cacheable"] else step for step in data["steps"]]
+    comparison = compare(record("warm"), RecordView.from_dict(data, "edited"))
+    assert len(comparison.pairs) == 9
+    assert {pair.change for pair in comparison.pairs} == {"regressed", "unchanged"}
