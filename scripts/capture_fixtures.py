@@ -7,10 +7,12 @@ the one-object-per-line shape of buildx >= 0.15 from each pretty-printed rawjson
 is the newest in Debian's archive), as `<scenario>.rawjson-compact.log`. manifest.json records the
 exact command, exit code and tool versions of each capture.
 
-    eval "$(scripts/engine.sh env)" && .venv/bin/python scripts/capture_fixtures.py [--only-apt-pip]
+    eval "$(scripts/engine.sh env)" && .venv/bin/python scripts/capture_fixtures.py [--only NAME]
 
-The apt-pip fixture (real package-manager output, for the parser benchmark) is captured too when
-the Debian base image from scripts/make_debian_base.sh is present.
+Two more projects are captured cold in both formats: apt-pip (real package-manager output, for
+the parser benchmark; needs the Debian base image from scripts/make_debian_base.sh) and copy-link
+(dockerfiles/docsite, whose COPY --link steps are progress groups). `--only NAME` recaptures one
+of them and keeps the rest of manifest.json.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,34 +57,66 @@ def compact_rawjson(pretty: bytes) -> bytes:
     return b"".join(out)
 
 
-def capture_apt_pip() -> list[dict[str, object]]:
-    """The output-heavy fixture: a cold build with real apt, pip and gcc output, in both formats."""
-    inspect = ["docker", "image", "inspect", DEBIAN_IMAGE]
-    present = subprocess.run(inspect, capture_output=True, check=False)
-    if present.returncode != 0:
-        print(f"apt-pip: skipped, no {DEBIAN_IMAGE} (make it with scripts/make_debian_base.sh)")
+@dataclass(frozen=True)
+class ExtraBuild:
+    """A cold build of another project, captured in both formats."""
+
+    name: str
+    context: Path
+    description: str
+    base_image: str
+    extra_args: tuple[str, ...] = ()
+
+
+def extra_builds(base: str) -> tuple[ExtraBuild, ...]:
+    return (
+        ExtraBuild(
+            "apt-pip",
+            APT_PIP,
+            "cold build with real apt-get, pip and gcc output (tests/fixtures/projects/apt-pip, "
+            "base image from scripts/make_debian_base.sh)",
+            DEBIAN_IMAGE,
+        ),
+        ExtraBuild(
+            "copy-link",
+            REPO / "dockerfiles" / "docsite",
+            "cold build of dockerfiles/docsite: COPY --link runs as two vertices of one progress "
+            "group (the copy and its LINK merge)",
+            base,
+            ("--build-arg", f"BASE_IMAGE={base}"),
+        ),
+    )
+
+
+def capture_extra(build: ExtraBuild) -> list[dict[str, object]]:
+    inspect = ["docker", "image", "inspect", build.base_image]
+    if subprocess.run(inspect, capture_output=True, check=False).returncode != 0:
+        print(f"{build.name}: skipped, no {build.base_image} (see scripts/make_debian_base.sh)")
         return []
     entries: list[dict[str, object]] = []
     for fmt in ("plain", "rawjson"):
         subprocess.run(["docker", "buildx", "prune", "-af"], capture_output=True, check=True)
-        command = ["docker", "buildx", "build", f"--progress={fmt}", "."]
+        command = ["docker", "buildx", "build", f"--progress={fmt}", *build.extra_args, "."]
         result = subprocess.run(
-            command, cwd=APT_PIP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
+            command,
+            cwd=build.context,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
         )
-        name = f"apt-pip.{fmt}.log"
+        name = f"{build.name}.{fmt}.log"
         (OUT / name).write_bytes(result.stdout)
         entry = {
             "file": name,
-            "scenario": "apt-pip",
-            "description": "cold build with real apt-get, pip and gcc output "
-            "(tests/fixtures/projects/apt-pip, base image from scripts/make_debian_base.sh)",
-            "command": " ".join(command),
+            "scenario": build.name,
+            "description": build.description,
+            "command": " ".join(command).replace(build.base_image, "$ARXDOCKER_BASE_IMAGE"),
             "exit_code": result.returncode,
         }
         entries.append(entry)
         print(f"{name}: exit {result.returncode}, {len(result.stdout)} bytes")
         if fmt == "rawjson":
-            compact = "apt-pip.rawjson-compact.log"
+            compact = f"{build.name}.rawjson-compact.log"
             (OUT / compact).write_bytes(compact_rawjson(result.stdout))
             entries.append({**entry, "file": compact, "derived_from": name})
     return entries
@@ -105,6 +140,7 @@ def main() -> int:
     if not registry:
         print('error: run `eval "$(scripts/engine.sh env)"` first', file=sys.stderr)
         return 2
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     OUT.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, object] = {
         "generated_by": "scripts/capture_fixtures.py",
@@ -115,7 +151,7 @@ def main() -> int:
     }
     with tempfile.TemporaryDirectory(prefix="arx-fixtures-") as tmp:
         ws = Workspace(Path(tmp) / "webapp", registry, base)
-        for scenario in () if "--only-apt-pip" in sys.argv else SCENARIOS:
+        for scenario in () if only else SCENARIOS:
             for fmt in FORMATS:
                 capture = run_scenario(ws, scenario, fmt)
                 name = f"{scenario.name}.{fmt}.log"
@@ -135,10 +171,12 @@ def main() -> int:
                     manifest["captures"].append(  # type: ignore[union-attr]
                         {**entry, "file": compact, "derived_from": name}
                     )
-    if "--only-apt-pip" in sys.argv:
+    extras = [build for build in extra_builds(base) if only in (None, build.name)]
+    if only:
         old = json.loads((OUT / "manifest.json").read_text())
-        manifest["captures"] = [c for c in old["captures"] if c["scenario"] != "apt-pip"]
-    manifest["captures"].extend(capture_apt_pip())  # type: ignore[union-attr]
+        manifest["captures"] = [c for c in old["captures"] if c["scenario"] != only]
+    for build in extras:
+        manifest["captures"].extend(capture_extra(build))  # type: ignore[union-attr]
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return 0
 

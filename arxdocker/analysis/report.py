@@ -144,9 +144,18 @@ def report_header(source_format: str) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class _VertexState:
+    """What the report needs of a vertex: its last update, with the first name it was shown by."""
+
     order: int
-    vertex: Vertex
+    digest: str
+    name: str
+    started: float | None = None
+    completed: float | None = None
+    cached: bool = False
+    error: str = ""
     logs: deque[bytes] | None = None
+    # For a progress group: each member vertex's (started, completed, cached, error).
+    members: dict[str, tuple[float | None, float | None, bool, str]] | None = None
 
 
 @dataclass
@@ -209,7 +218,7 @@ class ReportBuilder:
     def finish(self, settled_steps: Iterable[Step] = ()) -> Report:
         """Settle what is left; `settled_steps` are the ones `add` returned, if kept."""
         remaining = sorted(self._vertices.values(), key=_display_order)
-        tail = [self._settle(state.vertex.digest) for state in remaining]
+        tail = [self._settle(state.digest) for state in remaining]
         steps = (*settled_steps, *(step for step in tail if step is not None))
         totals = self._totals
         duration = None
@@ -237,7 +246,10 @@ class ReportBuilder:
         )
 
     def _update(self, vertex: Vertex) -> None:
-        key = vertex.digest
+        # Vertices of one progress group (e.g. `COPY --link` and its `LINK` merge) are one step,
+        # shown under the group's name, as BuildKit's own display shows them.
+        group = vertex.progress_group
+        key = vertex.digest if group is None else f"group:{group.id}"
         state = self._vertices.get(key)
         if state is None:
             if key in self._settled:
@@ -245,23 +257,33 @@ class ReportBuilder:
             if vertex.name == _BAKE_MARKER:
                 self._bake = True
             self._order += 1
-            state = self._vertices[key] = _VertexState(self._order, vertex)
-        elif not vertex.name:
-            vertex = _with_name(vertex, state.vertex.name)
-        elif vertex.name != state.vertex.name:
             # Bake names a vertex shared by several targets once per target; keep the first.
-            vertex = _with_name(vertex, state.vertex.name)
-        state.vertex = vertex
+            name = vertex.name if group is None else group.name or vertex.name
+            state = self._vertices[key] = _VertexState(self._order, key, name)
+        elif not state.name:
+            state.name = vertex.name
+        # Each update carries the vertex's whole state (a restarted vertex loses `completed`).
+        if group is None:
+            started = state.started = vertex.started
+            completed = state.completed = vertex.completed
+            state.cached = vertex.cached
+            state.error = vertex.error
+        else:
+            if state.members is None:
+                state.members = {}
+            state.members[vertex.digest] = (
+                vertex.started,
+                vertex.completed,
+                vertex.cached,
+                vertex.error,
+            )
+            started, completed = _merge_group(state)
         if self._absolute_time:
-            if vertex.started is not None and (
-                self._first_start is None or vertex.started < self._first_start
-            ):
-                self._first_start = vertex.started
-            if vertex.completed is not None and (
-                self._last_end is None or vertex.completed > self._last_end
-            ):
-                self._last_end = vertex.completed
-        if vertex.completed is not None:
+            if started is not None and (self._first_start is None or started < self._first_start):
+                self._first_start = started
+            if completed is not None and (self._last_end is None or completed > self._last_end):
+                self._last_end = completed
+        if completed is not None:
             self._settling[key] = None
             self._settling.move_to_end(key)
         else:
@@ -312,50 +334,49 @@ class ReportBuilder:
                 heapq.heappushpop(totals.slowest, entry)
 
 
+def _merge_group(state: _VertexState) -> tuple[float | None, float | None]:
+    """A group ran from its first member's start to its last member's end; members that never
+    started do not hold it open."""
+    ran = [member for member in (state.members or {}).values() if member[0] is not None]
+    started = min((member[0] for member in ran), default=None)  # type: ignore[type-var]
+    ends = [member[1] for member in ran]
+    completed = max(ends) if ran and None not in ends else None  # type: ignore[type-var]
+    state.started, state.completed = started, completed
+    state.cached = bool(ran) and all(member[2] for member in ran)
+    state.error = next((member[3] for member in ran if member[3]), "")
+    return started, completed
+
+
 def _display_order(state: _VertexState) -> tuple[float, int]:
-    started = state.vertex.started
+    started = state.started
     return (started if started is not None else float("inf"), state.order)
 
 
-def _with_name(vertex: Vertex, name: str) -> Vertex:
-    return Vertex(
-        vertex.digest,
-        name,
-        vertex.inputs,
-        vertex.started,
-        vertex.completed,
-        vertex.cached,
-        vertex.error,
-        vertex.progress_group,
-    )
-
-
 def _step_from(state: _VertexState, *, bake: bool) -> Step | None:
-    vertex = state.vertex
-    if vertex.started is None and not vertex.cached:
+    if state.started is None and not state.cached:
         return None  # never ran: a failed build stopped before it
-    parsed = parse_step_name(vertex.name, bake=bake)
+    parsed = parse_step_name(state.name, bake=bake)
     if parsed is None:
         return None
     status: StepStatus
-    if vertex.error:
-        status = "canceled" if vertex.error.endswith(_CANCELED) else "error"
-    elif vertex.cached:
+    if state.error:
+        status = "canceled" if state.error.endswith(_CANCELED) else "error"
+    elif state.cached:
         status = "cached"
-    elif vertex.completed is not None:
+    elif state.completed is not None:
         status = "built"
     else:
         status = "canceled"  # still running when the log ended
     duration = None
-    if vertex.started is not None and vertex.completed is not None:
-        duration = max(0.0, vertex.completed - vertex.started)
+    if state.started is not None and state.completed is not None:
+        duration = max(0.0, state.completed - state.started)
     log_tail: tuple[str, ...] = ()
     if status == "error" and state.logs:
         text = b"".join(state.logs).decode("utf-8", "replace")
         log_tail = tuple(text.splitlines()[-LOG_TAIL_LINES:])
     return Step(
-        id=vertex.digest,
-        name=vertex.name,
+        id=state.digest,
+        name=state.name,
         target=parsed.target,
         platform=parsed.platform,
         stage=parsed.stage,
@@ -365,8 +386,8 @@ def _step_from(state: _VertexState, *, bake: bool) -> Step | None:
         status=status,
         duration_s=duration,
         cacheable=not parsed.is_base,
-        digest=vertex.digest if vertex.digest.startswith("sha256:") else None,
-        error=vertex.error if status == "error" else None,
+        digest=state.digest if state.digest.startswith("sha256:") else None,
+        error=state.error if status == "error" else None,
         log_tail=log_tail,
     )
 

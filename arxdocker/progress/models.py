@@ -1,17 +1,46 @@
 """BuildKit's progress events, mirroring `SolveStatus` from BuildKit's client package.
 
 Both progress formats are read into these models: `--progress=rawjson` carries them directly (one
-`SolveStatus` per JSON object), and `--progress=plain` is read back into the same shapes. Times are
-epoch seconds as floats; a plain log has only relative times (see `PlainClock`).
+`SolveStatus` per JSON object), and `--progress=plain` is read back into the same shapes.
+
+The models are msgspec Structs rather than dataclasses: they are immutable and typed like frozen
+dataclasses, but msgspec decodes a rawjson object straight into them in C (base64 log data into
+bytes, RFC 3339 times into datetimes), about ten times faster than `json.loads` plus Python
+constructors, and a huge CI log is mostly these objects.
+
+Times are kept as BuildKit sends them (`started_at`, aware datetimes); `started`/`completed` give
+epoch seconds. A plain log carries no clock: its reader counts from the epoch (started is 0.0 and
+completed is the DONE time).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Vertex:
+def _seconds(moment: datetime | None) -> float | None:
+    # Go's zero time (0001-01-01) means "not set".
+    if moment is None or moment.year == 1:
+        return None
+    return moment.timestamp()
+
+
+def at_seconds(seconds: float) -> datetime:
+    """The datetime `seconds` after the epoch, for readers that only have relative times."""
+    return EPOCH + timedelta(seconds=seconds)
+
+
+class ProgressGroup(msgspec.Struct, frozen=True):
+    id: str = ""
+    name: str = ""
+    weak: bool = False
+
+
+class Vertex(msgspec.Struct, frozen=True):
     """One node of the build graph: an instruction step, an internal step, a cache export...
 
     BuildKit sends the same digest many times, each update carrying more fields.
@@ -20,15 +49,22 @@ class Vertex:
     digest: str
     name: str = ""
     inputs: tuple[str, ...] = ()
-    started: float | None = None
-    completed: float | None = None
+    started_at: datetime | None = msgspec.field(default=None, name="started")
+    completed_at: datetime | None = msgspec.field(default=None, name="completed")
     cached: bool = False
-    error: str | None = None
-    progress_group: str | None = None
+    error: str = ""
+    progress_group: ProgressGroup | None = msgspec.field(default=None, name="progressGroup")
+
+    @property
+    def started(self) -> float | None:
+        return _seconds(self.started_at)
+
+    @property
+    def completed(self) -> float | None:
+        return _seconds(self.completed_at)
 
 
-@dataclass(frozen=True, slots=True)
-class VertexStatus:
+class VertexStatus(msgspec.Struct, frozen=True):
     """Progress of one sub-task of a vertex, e.g. `transferring context: 2B done`."""
 
     id: str
@@ -36,34 +72,47 @@ class VertexStatus:
     name: str = ""
     current: int = 0
     total: int = 0
-    timestamp: float | None = None
-    started: float | None = None
-    completed: float | None = None
+    timestamp_at: datetime | None = msgspec.field(default=None, name="timestamp")
+    started_at: datetime | None = msgspec.field(default=None, name="started")
+    completed_at: datetime | None = msgspec.field(default=None, name="completed")
+
+    @property
+    def timestamp(self) -> float | None:
+        return _seconds(self.timestamp_at)
+
+    @property
+    def completed(self) -> float | None:
+        return _seconds(self.completed_at)
 
 
-@dataclass(frozen=True, slots=True)
-class VertexLog:
+class VertexLog(msgspec.Struct, frozen=True):
     """Output of a vertex; `stream` is 1 for stdout and 2 for stderr."""
 
     vertex: str
-    stream: int
-    data: bytes
-    timestamp: float | None = None
+    stream: int = 1
+    data: bytes = b""
+    timestamp_at: datetime | None = msgspec.field(default=None, name="timestamp")
+
+    @property
+    def timestamp(self) -> float | None:
+        return _seconds(self.timestamp_at)
 
 
-@dataclass(frozen=True, slots=True)
-class VertexWarning:
+class VertexWarning(msgspec.Struct, frozen=True):
     """A build warning (BuildKit >= 0.13), e.g. from the Dockerfile frontend's checks."""
 
     vertex: str
     level: int = 0
-    short: str = ""
-    detail: tuple[str, ...] = ()
+    short: bytes = b""
+    detail: tuple[bytes, ...] = ()
     url: str = ""
 
+    @property
+    def message(self) -> str:
+        return self.short.decode("utf-8", "replace")
 
-@dataclass(frozen=True, slots=True)
-class SolveStatus:
+
+class SolveStatus(msgspec.Struct, frozen=True):
     """One batch of updates, as BuildKit sends them."""
 
     vertexes: tuple[Vertex, ...] = ()
@@ -72,8 +121,7 @@ class SolveStatus:
     warnings: tuple[VertexWarning, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TextLine:
+class TextLine(msgspec.Struct, frozen=True):
     """A line of plain text between the events, e.g. buildx's final `ERROR: failed to solve: …`."""
 
     text: str

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from arxdocker.progress.models import (
+    EPOCH,
     Event,
     SolveStatus,
     TextLine,
@@ -32,6 +33,7 @@ from arxdocker.progress.models import (
     VertexLog,
     VertexStatus,
     VertexWarning,
+    at_seconds,
 )
 
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
@@ -149,7 +151,7 @@ class _PlainReader:
                     key = f"#{int(number)}"
                     if not vertex.started:
                         vertex.started = True
-                        vertexes.append(Vertex(key, vertex.name, started=0.0))
+                        vertexes.append(Vertex(key, vertex.name, started_at=EPOCH))
                     run_end = newline + 1
                     if clean:
                         run = _LOG_RUN.match(buf, pos, end)
@@ -162,7 +164,8 @@ class _PlainReader:
                     else:
                         data = (rest[gap + 1 :] if gap > 0 else b"") + b"\n"
                     vertex.last_log_time = seconds.strip()
-                    self.logs.append(VertexLog(key, 1, data, float(vertex.last_log_time)))
+                    when = at_seconds(float(vertex.last_log_time))
+                    self.logs.append(VertexLog(key, 1, data, when))
                     pos = run_end
                     if len(self.logs) >= _BATCH:
                         yield self.batch()
@@ -188,12 +191,11 @@ class _PlainReader:
                     del open_vertices[number]
                     vertexes.append(terminal)
                 elif rest.startswith(b"WARN: "):
-                    short = rest[6:].decode("utf-8", "replace")
-                    self.warnings.append(VertexWarning(key, short=short))
+                    self.warnings.append(VertexWarning(key, short=rest[6:]))
                 elif _DIGEST.match(rest) is None:
                     if not vertex.started:
                         vertex.started = True
-                        vertexes.append(Vertex(key, vertex.name, started=0.0))
+                        vertexes.append(Vertex(key, vertex.name, started_at=EPOCH))
                     statuses.append(VertexStatus(rest.decode("utf-8", "replace"), key))
             if len(vertexes) + len(statuses) >= _BATCH:
                 yield self.batch()
@@ -205,18 +207,19 @@ def _is_vertex_line(rest: bytes) -> bool:
 
 
 def _terminal(key: str, vertex: _OpenVertex, rest: bytes) -> Vertex | None:
+    name = vertex.name
     if rest == b"CACHED":
-        return Vertex(key, vertex.name, started=0.0, completed=0.0, cached=True)
+        return Vertex(key, name, started_at=EPOCH, completed_at=EPOCH, cached=True)
     if rest == b"CANCELED":
-        return Vertex(key, vertex.name, started=0.0, completed=0.0, error="context canceled")
+        return Vertex(key, name, started_at=EPOCH, completed_at=EPOCH, error="context canceled")
     if rest.startswith(b"ERROR: "):
-        elapsed = float(vertex.last_log_time or 0)
+        ended = at_seconds(float(vertex.last_log_time or 0))
         error = rest[7:].decode("utf-8", "replace")
-        return Vertex(key, vertex.name, started=0.0, completed=elapsed, error=error)
+        return Vertex(key, name, started_at=EPOCH, completed_at=ended, error=error)
     if rest == b"DONE" or (rest.startswith(b"DONE ") and rest.endswith(b"s")):
         try:
             elapsed = float(rest[5:-1]) if len(rest) > 4 else 0.0
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
-        return Vertex(key, vertex.name, started=0.0, completed=elapsed)
+        return Vertex(key, name, started_at=EPOCH, completed_at=at_seconds(elapsed))
     return None

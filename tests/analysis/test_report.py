@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from arxdocker.analysis.report import ReportBuilder, build_report
-from arxdocker.progress.models import SolveStatus, TextLine, Vertex
+from arxdocker.progress.models import ProgressGroup, SolveStatus, TextLine, Vertex, at_seconds
 from arxdocker.progress.reader import read_events
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildkit"
@@ -30,8 +30,24 @@ def test_settling_early_gives_the_same_summary_as_keeping_everything() -> None:
     assert sorted(s.name for s in streamed.steps) == sorted(s.name for s in whole.steps)
 
 
-def vertex(digest: str, name: str, **fields: object) -> SolveStatus:
-    return SolveStatus(vertexes=(Vertex(digest, name, **fields),))  # type: ignore[arg-type]
+def vertex(
+    digest: str,
+    name: str,
+    started: float | None = None,
+    completed: float | None = None,
+    error: str = "",
+) -> SolveStatus:
+    return SolveStatus(
+        vertexes=(
+            Vertex(
+                digest,
+                name,
+                started_at=None if started is None else at_seconds(started),
+                completed_at=None if completed is None else at_seconds(completed),
+                error=error,
+            ),
+        )
+    )
 
 
 def test_never_started_vertices_and_from_do_not_count() -> None:
@@ -89,3 +105,35 @@ def test_report_json_has_the_v1_keys() -> None:
         "duration_s",
     }  # fmt: skip
     assert document["summary"]["hit_rate"] == round(5 / 8, 4)
+
+
+def grouped(digest: str, name: str, started: float | None, completed: float | None) -> SolveStatus:
+    group = ProgressGroup("g1", "[site 3/4] COPY --link /a /b")
+    moments = {"started_at": started, "completed_at": completed}
+    times = {key: None if value is None else at_seconds(value) for key, value in moments.items()}
+    return SolveStatus(vertexes=(Vertex(digest, name, progress_group=group, **times),))
+
+
+def test_a_progress_group_is_one_step_from_first_start_to_last_end() -> None:
+    report = build_report(
+        [
+            grouped("copy", "[site 3/4] COPY --link /a /b", 10.0, 10.5),
+            grouped("link", "[site 3/4] LINK COPY --link /a /b", 10.5, None),
+            grouped("link", "[site 3/4] LINK COPY --link /a /b", 10.5, 12.0),
+        ],
+        "rawjson",
+    )
+    (step,) = report.steps
+    assert step.name == "[site 3/4] COPY --link /a /b"
+    assert (step.status, step.duration_s) == ("built", 2.0)
+
+
+def test_a_group_member_that_never_started_does_not_hold_the_step_open() -> None:
+    report = build_report(
+        [
+            grouped("copy", "[site 3/4] COPY --link /a /b", 10.0, 10.5),
+            grouped("link", "[site 3/4] LINK COPY --link /a /b", None, None),
+        ],
+        "rawjson",
+    )
+    assert [step.status for step in report.steps] == ["built"]

@@ -101,14 +101,30 @@ def test_manifest_names_every_fixture_and_its_command() -> None:
     assert all("docker buildx" in entry["command"] for entry in manifest["captures"])
 
 
-def test_output_heavy_apt_pip_build_agrees_across_formats() -> None:
-    # A cold build with real apt-get, pip and gcc output (see manifest.json).
-    plain = report_of(FIXTURES / "apt-pip.plain.log")
-    rawjson = report_of(FIXTURES / "apt-pip.rawjson.log")
-    compact = report_of(FIXTURES / "apt-pip.rawjson-compact.log")
+@pytest.mark.parametrize(
+    ("name", "steps"),
+    [
+        ("apt-pip", 6),  # real apt-get, pip and gcc output
+        ("copy-link", 9),  # each COPY --link is two vertices of one progress group: one step
+    ],
+)
+def test_cold_builds_of_other_projects_agree_across_formats(name: str, steps: int) -> None:
+    plain = report_of(FIXTURES / f"{name}.plain.log")
+    rawjson = report_of(FIXTURES / f"{name}.rawjson.log")
+    compact = report_of(FIXTURES / f"{name}.rawjson-compact.log")
     assert plain.summary == rawjson.summary == compact.summary
-    assert (plain.summary.steps_total, plain.summary.steps_cached) == (6, 0)
-    assert rawjson.slowest[0].instruction.startswith("RUN apt-get update")
+    assert (plain.summary.steps_total, plain.summary.steps_cached) == (steps, 0)
+    assert [s.name for s in plain.steps if s.cacheable] == sorted(
+        (s.name for s in rawjson.steps if s.cacheable), key=[s.name for s in plain.steps].index
+    )
+
+
+def test_apt_pip_slowest_step_is_the_apt_install() -> None:
+    assert (
+        report_of(FIXTURES / "apt-pip.rawjson.log")
+        .slowest[0]
+        .instruction.startswith("RUN apt-get update")
+    )
 
 
 def split_at(data: bytes, cuts: list[int]) -> list[bytes]:

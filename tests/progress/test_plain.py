@@ -67,7 +67,7 @@ def test_old_digest_lines_status_lines_and_warnings_are_not_steps() -> None:
     warnings = [w for e in events if isinstance(e, SolveStatus) for w in e.warnings]
     logs = [log for e in events if isinstance(e, SolveStatus) for log in e.logs]
     assert [s.id for s in statuses] == ["transferring context: 2B done"]
-    assert [w.short for w in warnings] == ["RUN uses a deprecated syntax"]
+    assert [w.message for w in warnings] == ["RUN uses a deprecated syntax"]
     assert [log.data for log in logs] == [b"hi\n"]
     result = build_report(events, "plain")
     assert result.warnings == 1 and result.steps[0].status == "built"
