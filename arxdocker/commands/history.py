@@ -40,6 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
+    from collections import Counter
     from itertools import islice
 
     from arxdocker.errors import ArxError
@@ -48,8 +49,9 @@ def run(args: argparse.Namespace) -> int:
     history = history_path(args.history)
     skipped: list[str] = []
     views = list(islice(recent(history, target=args.target, skipped=skipped), args.limit))
-    for warning in sorted(set(skipped)):
-        print(f"arxdocker: warning: {warning} ({len(skipped)} in all)", file=sys.stderr)
+    for warning, count in Counter(skipped).items():
+        times = f" ({count} lines)" if count > 1 else ""
+        print(f"arxdocker: warning: {warning}{times}", file=sys.stderr)
     if not views:
         which = f" of target {args.target!r}" if args.target else ""
         raise ArxError(f"{history} has no builds{which}", hint="run `arxdocker build` first")

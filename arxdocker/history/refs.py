@@ -118,4 +118,10 @@ def recent(
         assert isinstance(item, dict)
         if target is not None and item.get("target") != target:
             continue
-        yield RecordView.from_dict(item, str(history))
+        try:
+            view = RecordView.from_dict(item, str(history))
+        except ArxError as error:  # another schema: skipped like a corrupt line
+            if skipped is not None:
+                skipped.append(str(error))
+            continue
+        yield view

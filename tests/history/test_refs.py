@@ -90,3 +90,11 @@ def test_history_path_follows_the_config(tmp_path: Path) -> None:
     assert history_path(None, str(tmp_path)) == tmp_path / ".arxdocker/history.jsonl"
     (tmp_path / "arxdocker.toml").write_text('history = "ci/h.jsonl"\n')
     assert history_path(None, str(tmp_path)) == tmp_path / "ci/h.jsonl"
+
+
+def test_a_line_of_another_schema_is_skipped_by_recent(history: Path) -> None:
+    with history.open("a") as handle:
+        handle.write('{"schema": "arxdocker.record/v9", "id": "future"}\n')
+    skipped: list[str] = []
+    assert next(recent(history, skipped=skipped)).id == "20261125T100004Z-000004"
+    assert skipped == [f"{history}: schema 'arxdocker.record/v9' is not arxdocker.record/v1"]
