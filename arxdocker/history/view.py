@@ -46,7 +46,7 @@ class RecordView:
     scenario: str | None
     steps: tuple[Step, ...]
     source: str = ""
-    # Per step, when it started in seconds after the build's first step, where the record says.
+    # Per step, when it started (seconds; only differences matter), where the record says.
     step_starts: tuple[float | None, ...] = ()
     dockerfile: str | None = None
     dockerfile_sha256: str | None = None
@@ -78,7 +78,7 @@ class RecordView:
             scenario=_str(labels.get("scenario")) or _str(data.get("scenario")),
             steps=tuple(_step(item) for item in steps),
             source=source,
-            step_starts=tuple(_float(item.get("started_s")) for item in steps),
+            step_starts=tuple(_step_start(item) for item in steps),
             dockerfile=_str(dockerfile.get("path")),
             dockerfile_sha256=_str(dockerfile.get("sha256")),
         )
@@ -104,6 +104,12 @@ def _step(data: dict[str, Any]) -> Step:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _step_start(data: dict[str, Any]) -> float | None:
+    """`started_s` (seconds after the build began) or `started` (epoch seconds), if recorded."""
+    offset = _float(data.get("started_s"))
+    return offset if offset is not None else _float(data.get("started"))
 
 
 def _list(value: Any) -> list[Any]:

@@ -42,10 +42,11 @@ def test_without_the_dockerfile_copy_from_still_orders_the_stages() -> None:
     assert bars["runtime 4/4"].start == pytest.approx(bars["build 2/2"].end)
 
 
-def test_recorded_start_times_are_used_as_they_are() -> None:
+@pytest.mark.parametrize(("key", "origin"), [("started_s", 0.0), ("started", 1_764_100_000.0)])
+def test_recorded_start_times_are_used_as_they_are(key: str, origin: float) -> None:
     data = json.loads((RECORDS / "webapp-edited.json").read_text())
     for offset, step in enumerate(data["steps"]):
-        step["started_s"] = 10.0 + offset
+        step[key] = origin + offset
     line = timeline(RecordView.from_dict(data, "edited"), PARENTS)
     assert not line.estimated
     starts = sorted(bar.start for bar in line.bars)
