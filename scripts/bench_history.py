@@ -5,8 +5,8 @@ Writes --count records derived from a real one (tests/fixtures/records/webapp-wa
 default): each goes through `Record(...).to_dict()`, so every line has the schema arxdocker build
 writes, with its own id and time, steps turned cached or built at random (the summary recounted
 to match), a duration and image size that follow, and one of three targets. Then it times each
-command as a user runs it (a new process each time) and prints the median and the worst of
---runs runs.
+command as a user runs it (a new `python -m arxdocker` process each time, with the Python that
+runs this script) and prints the median and the worst of --runs runs.
 
     .venv/bin/python scripts/bench_history.py                 # 10,000 records in .bench/
     .venv/bin/python scripts/bench_history.py --count 50000 --runs 3
@@ -77,7 +77,7 @@ def timed(args: list[str], runs: int, expect: int = 0) -> tuple[float, float]:
     for _ in range(runs):
         begin = time.perf_counter()
         result = subprocess.run(
-            [str(REPO / ".venv" / "bin" / "arxdocker"), *args], capture_output=True, check=False
+            [sys.executable, "-m", "arxdocker", *args], capture_output=True, check=False
         )
         times.append(time.perf_counter() - begin)
         if result.returncode != expect:
