@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from arxdocker.analysis.benchmark import by_scenario
+    from arxdocker.benchmark.interrupts import interrupts_raise
     from arxdocker.benchmark.runner import run_build
     from arxdocker.benchmark.touch import touching
     from arxdocker.build.request import split_positionals
@@ -110,7 +111,11 @@ def run(args: argparse.Namespace) -> int:
     records = []
     warnings: dict[str, None] = {}
     progress = BenchmarkProgress(make_console(stderr=True))
-    with touching(touch_path) if touch_path else nullcontext() as touch, progress.shown():
+    with (
+        interrupts_raise(),
+        touching(touch_path) if touch_path else nullcontext() as touch,
+        progress.shown(),
+    ):
         plan = [("warmup", 1)] if args.scenarios[0] != "cold" else []
         plan += [(name, number) for name in args.scenarios for number in range(1, args.n + 1)]
         for scenario, number in plan:
