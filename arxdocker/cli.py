@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "write a build's report as a self-contained HTML page (--html FILE)"),
     "benchmark": ("benchmark", "time cold, warm and incremental builds, N runs each"),
     "check": ("check", "CI gate: fail when a build is slower, less cached or bigger than before"),
+    "doctor": ("doctor", "check the engine, builders, cache backends and cache registry; each fix"),
+    "cache": ("cache", "build cache: du by type, prune (with --dry-run), clean-local DIR"),
 }
 
 EPILOG = """\
