@@ -45,6 +45,7 @@ class Step:
     digest: str | None = None
     error: str | None = None
     log_tail: tuple[str, ...] = ()
+    started: float | None = None  # epoch seconds; None where the log has no clock (plain)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class Step:
             "duration_s": _round(self.duration_s),
             "cacheable": self.cacheable,
             "digest": self.digest,
+            "started": _round(self.started),
         }
 
 
@@ -295,7 +297,7 @@ class ReportBuilder:
         self._settled[key] = None
         if len(self._settled) > 4 * self._settle_after:
             self._settled.popitem(last=False)
-        step = _step_from(state, bake=self._bake)
+        step = _step_from(state, bake=self._bake, clock=self._absolute_time)
         if step is None:
             return None
         if self._bake:
@@ -352,7 +354,7 @@ def _display_order(state: _VertexState) -> tuple[float, int]:
     return (started if started is not None else float("inf"), state.order)
 
 
-def _step_from(state: _VertexState, *, bake: bool) -> Step | None:
+def _step_from(state: _VertexState, *, bake: bool, clock: bool) -> Step | None:
     if state.started is None and not state.cached:
         return None  # never ran: a failed build stopped before it
     parsed = parse_step_name(state.name, bake=bake)
@@ -389,6 +391,7 @@ def _step_from(state: _VertexState, *, bake: bool) -> Step | None:
         digest=state.digest if state.digest.startswith("sha256:") else None,
         error=state.error if status == "error" else None,
         log_tail=log_tail,
+        started=state.started if clock else None,
     )
 
 
