@@ -65,9 +65,9 @@ def _info(builder: BuilderFacts, containerd_store: bool | None) -> BuilderInfo:
 
 
 def _selected(facts: DoctorFacts) -> BuilderFacts | None:
-    for builder in facts.builders:
-        if builder.name == facts.selected_builder:
-            return builder
+    """The builder builds use: the named one (--builder, config, BUILDX_BUILDER), or the current."""
+    if facts.selected_builder:
+        return next((b for b in facts.builders if b.name == facts.selected_builder), None)
     return next((b for b in facts.builders if b.current), None)
 
 
@@ -136,6 +136,17 @@ def _builder_checks(facts: DoctorFacts) -> list[Check]:
             checks.append(Check(topic, OK if builder.status == "inactive" else WARN, detail, fix))
         else:
             checks.append(Check(topic, OK, detail))
+    named = facts.selected_builder
+    if facts.builders and named and _selected(facts) is None:
+        checks.append(
+            Check(
+                f"builder {named}",
+                FAIL,
+                "does not exist (named by --builder, the config's builder or BUILDX_BUILDER)",
+                f"`docker buildx create --name {named} --driver docker-container`, or pick one "
+                "of `docker buildx ls`",
+            )
+        )
     if facts.docker_server is not None and facts.buildx is not None and not facts.builders:
         checks.append(
             Check(

@@ -126,3 +126,11 @@ def test_registry_of(ref: str, host: str) -> None:
 def test_registry_hosts_of_specs() -> None:
     specs = (REGISTRY, REGISTRY + ",mode=max", "type=local,src=x", "type=gha", "ghcr.io/o/a:c")
     assert registry_hosts(specs) == ["127.0.0.1:5000", "ghcr.io"]
+
+
+def test_a_named_builder_that_does_not_exist_fails() -> None:
+    facts = replace(HEALTHY, selected_builder="ci")
+    status, detail, fix = by_topic(facts)["builder ci"]
+    assert status == FAIL and detail.startswith("does not exist")
+    assert fix and "docker buildx create --name ci" in fix
+    assert by_topic(facts)["builder default"][0] == OK  # listed, not marked selected
