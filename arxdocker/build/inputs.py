@@ -12,6 +12,7 @@ from typing import Any
 from arxdocker.build.dockerfile_copies import context_copies, features
 from arxdocker.build.dockerignore import DockerIgnore
 from arxdocker.build.manifest import context_size, manifest
+from arxdocker.build.outline import outline
 
 
 def gather_inputs(context: Path, dockerfile: Path, history: Path | None) -> dict[str, Any]:
@@ -26,6 +27,7 @@ def gather_inputs(context: Path, dockerfile: Path, history: Path | None) -> dict
     result["features"] = features(text)
     ignore = DockerIgnore.for_context(context, dockerfile)
     copies = context_copies(text)
+    result["outline"] = outline(text)  # hashed with the build args in the record
     result["copy_manifests"] = [manifest(context, copy, ignore).to_dict() for copy in copies]
     files, size = context_size(context, ignore)
     result["context_files"], result["context_bytes"] = files, size

@@ -18,6 +18,9 @@ from arxdocker.build.dockerfile_copies import ContextCopy
 from arxdocker.build.dockerignore import DockerIgnore
 
 _CHUNK = 1 << 20
+# Per-file hashes let `explain` name the files that changed; past this many files a manifest keeps
+# only its total hash, so a huge context cannot bloat every history line.
+MAX_ENTRIES = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +32,11 @@ class CopyManifest:
     files: int
     bytes: int
     sha256: str
+    # path -> short hash of its mode and content (None past MAX_ENTRIES files)
+    entries: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {} if self.entries is None else {"entries": self.entries}
         return {
             "line": self.line,
             "stage": self.stage,
@@ -39,6 +45,7 @@ class CopyManifest:
             "files": self.files,
             "bytes": self.bytes,
             "sha256": self.sha256,
+            **extra,
         }
 
 
@@ -79,6 +86,7 @@ def manifest(context: Path, copy: ContextCopy, ignore: DockerIgnore) -> CopyMani
             files[rel] = None
     digest = hashlib.sha256()
     total = 0
+    entries: dict[str, str] = {}
     for rel in sorted(files):
         path = context / rel
         try:
@@ -87,7 +95,9 @@ def manifest(context: Path, copy: ContextCopy, ignore: DockerIgnore) -> CopyMani
         except OSError:
             continue
         total += info.st_size
-        digest.update(f"{rel}\0{info.st_mode & 0o777:o}\0{content}\n".encode())
+        line = f"{rel}\0{info.st_mode & 0o777:o}\0{content}\n".encode()
+        digest.update(line)
+        entries[rel] = hashlib.sha256(line).hexdigest()[:16]
     return CopyManifest(
         copy.line,
         copy.stage,
@@ -96,6 +106,7 @@ def manifest(context: Path, copy: ContextCopy, ignore: DockerIgnore) -> CopyMani
         len(files),
         total,
         "sha256:" + digest.hexdigest(),
+        entries if len(entries) <= MAX_ENTRIES else None,
     )
 
 

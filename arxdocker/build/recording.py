@@ -11,6 +11,7 @@ from arxdocker.build.cachespec import CachePlan, strip_credentials
 from arxdocker.build.cachewatch import CacheWatch
 from arxdocker.build.capability import BuilderInfo
 from arxdocker.build.options import BuildOptions
+from arxdocker.build.outline import outline_for_record
 from arxdocker.build.redact import Redactor, args_for_record
 from arxdocker.build.request import BuildRequest
 from arxdocker.history.record import Record, host_facts, new_id, peak_rss_bytes
@@ -94,7 +95,24 @@ def make_record(
         warnings=list(messages),
         min_hit_rate=request.min_hit_rate,
         min_hit_rate_failed=gate_failed,
+        inputs=explain_inputs(options, inputs),
     )
+
+
+def explain_inputs(options: BuildOptions, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The facts `explain` needs beyond the steps: the outline and how the cache was bypassed."""
+    filters: list[str] = []
+    extra = list(options.extra_args)
+    for position, word in enumerate(extra):
+        if word.startswith("--no-cache-filter="):
+            filters += word.split("=", 1)[1].split(",")
+        elif word == "--no-cache-filter" and position + 1 < len(extra):
+            filters += extra[position + 1].split(",")
+    return {
+        "outline": outline_for_record(inputs.get("outline", []), options.build_args),
+        "no_cache": options.no_cache,
+        "no_cache_filter": filters,
+    }
 
 
 def redacted_record(record: Record, redactor: Redactor) -> Record:

@@ -54,6 +54,8 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     min_hit_rate: float | None = None
     min_hit_rate_failed: bool = False
+    # What `explain` compares: the Dockerfile outline (ARG/ENV by hash), --no-cache(-filter).
+    inputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def duration_s(self) -> float:
