@@ -1,0 +1,575 @@
+"""Why each step rebuilt: root causes in priority order, and the steps that rebuilt because of them.
+
+Pure functions over two build records (the dicts `arxdocker.record/v1` stores). A built step has a
+root cause of its own when its instruction text changed, when the context files its COPY/ADD reads
+changed, or when an ARG/ENV value it is the first to use changed (compared by hash). Otherwise a
+step whose parent rebuilt (the step before it in its stage, the stage its FROM builds on, the stage
+a `COPY --from` reads) is a cascade of that parent's cause. What is left rebuilt for a changed base
+image, or, with the same inputs, because no cache was available (`--no-cache`, another builder, a
+cache import that failed or had nothing, or a pruned builder cache).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from arxdocker.analysis.report import Step
+from arxdocker.history.view import RecordView
+
+Kind = Literal["instruction", "sources", "arg", "env", "base-image", "no-cache"]
+KINDS: tuple[Kind, ...] = ("instruction", "sources", "arg", "env", "base-image", "no-cache")
+EXPLAIN_SCHEMA = "arxdocker.explain/v1"
+_VERTEX = ("RUN", "COPY", "ADD", "WORKDIR")
+_FROM_DIGEST = re.compile(r"FROM\s+(\S+?)@(sha256:[0-9a-f]{64})")
+_COPY_FROM = re.compile(r"--from=(\S+)")
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineItem:
+    line: int
+    stage: str
+    keyword: str
+    text: str | None = None
+    base: str | None = None
+    copy_from: str | None = None
+    vars: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildFacts:
+    """One record's facts that `explain` reads."""
+
+    view: RecordView
+    outline: tuple[OutlineItem, ...] = ()
+    manifests: tuple[dict[str, Any], ...] = ()
+    builder: str | None = None
+    no_cache: bool = False
+    no_cache_filter: tuple[str, ...] = ()
+    cache_from: tuple[str, ...] = ()
+    import_failed: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "") -> BuildFacts:
+        inputs = _dict(data.get("inputs"))
+        cache = _dict(data.get("cache"))
+        return cls(
+            view=RecordView.from_dict(data, source),
+            outline=tuple(_outline_item(item) for item in _list(inputs.get("outline"))),
+            manifests=tuple(m for m in _list(data.get("copy_manifests")) if isinstance(m, dict)),
+            builder=_dict(data.get("tools")).get("builder"),
+            no_cache=inputs.get("no_cache") is True,
+            no_cache_filter=tuple(str(s) for s in _list(inputs.get("no_cache_filter"))),
+            cache_from=tuple(str(s) for s in _list(cache.get("from"))),
+            import_failed=cache.get("import_failed") is True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FileChanges:
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    listed: bool = True  # False when the records hold only the total hash
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (*self.modified, *self.added, *self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class RootCause:
+    kind: Kind
+    steps: tuple[Step, ...]  # where the change bites first (for a base image, its FROM step)
+    line: int | None = None
+    old: str | None = None  # instruction text, or the base image digest
+    new: str | None = None
+    files: FileChanges | None = None
+    names: tuple[str, ...] = ()  # ARG/ENV names, or the base image ref
+    reason: str | None = None
+    cascades: tuple[Step, ...] = ()
+    text: str | None = None  # the Dockerfile line as written (ARGs unexpanded)
+
+    @property
+    def cost_s(self) -> float:
+        return sum(step.duration_s or 0.0 for step in (*self.steps, *self.cascades))
+
+    @property
+    def rebuilt(self) -> int:
+        return sum(step.cacheable for step in self.steps) + len(self.cascades)
+
+    def headline(self) -> str:
+        """`src/app.py changed (COPY . . at line 7)`: what changed, and where."""
+        where = self._where()
+        if self.kind == "instruction":
+            return f"instruction changed{where}" if self.old else f"new instruction{where}"
+        if self.kind == "sources":
+            files = self.files or FileChanges(listed=False)
+            if not files.listed:
+                return f"source files changed{where}"
+            names = files.names
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            return f"{shown} changed{where}" if names else f"file modes changed{where}"
+        if self.kind in ("arg", "env"):
+            label = "ARG" if self.kind == "arg" else "ENV"
+            return f"{label} {', '.join(self.names)} changed{where}"
+        if self.kind == "base-image":
+            return f"base image {', '.join(self.names)} changed"
+        return f"no cache available: {self.reason}"
+
+    def _where(self) -> str:
+        step = next((s for s in self.steps if s.cacheable), None)
+        if step is None:
+            return ""
+        text = _short(self.text or step.instruction)
+        return f" ({text} at line {self.line})" if self.line else f" ({text})"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "summary": self.headline(),
+            "steps": [step.name for step in self.steps],
+            "line": self.line,
+            "cascades": [
+                {"step": step.name, "duration_s": step.duration_s} for step in self.cascades
+            ],
+            "rebuilt": self.rebuilt,
+            "cost_s": round(self.cost_s, 3),
+        }
+        if self.kind in ("instruction", "base-image"):
+            data.update(old=self.old, new=self.new)
+        if self.files is not None:
+            data["files"] = {
+                "added": list(self.files.added),
+                "removed": list(self.files.removed),
+                "modified": list(self.files.modified),
+                "listed": self.files.listed,
+            }
+        if self.names:
+            data["names"] = list(self.names)
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    after: RecordView
+    before: RecordView | None
+    causes: tuple[RootCause, ...] = ()
+    reasons: dict[str, str] = field(default_factory=dict)  # step id -> "why rebuilt"
+
+    def summary(self) -> str:
+        """One paragraph, e.g. `2 root causes: src/app.py changed (COPY . . at line 7) → 3 steps
+        rebuilt, 41.0 s; ...`."""
+        if not self.causes:
+            built = any(s.cacheable and s.status in ("built", "error") for s in self.after.steps)
+            return "every step rebuilt was unexplained" if built else "nothing rebuilt"
+        count = len(self.causes)
+        parts = [
+            f"{cause.headline()} → {cause.rebuilt} step{'s' * (cause.rebuilt != 1)} rebuilt, "
+            f"{cause.cost_s:.1f} s"
+            for cause in self.causes
+        ]
+        return f"{count} root cause{'s' * (count != 1)}: " + "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": EXPLAIN_SCHEMA,
+            "after": self.after.id,
+            "before": None if self.before is None else self.before.id,
+            "summary": self.summary(),
+            "causes": [cause.to_dict() for cause in self.causes],
+        }
+
+
+def explain(after: BuildFacts, before: BuildFacts | None) -> Explanation:
+    """Root causes of every step `after` built, against the earlier build `before`."""
+    steps = after.view.steps
+    built = [s for s in steps if s.cacheable and s.status in ("built", "error")]
+    if not built:
+        return Explanation(after.view, None if before is None else before.view)
+    causes = _own_root_causes(after, before, built)
+    root_of = {cause.steps[0].id: index for index, cause in enumerate(causes)}
+    parents = _parents(steps, after.outline)
+    base = _base_image_change(after, before) if before is not None else None
+    rest: dict[Kind, list[Step]] = {"base-image": [], "no-cache": []}
+    cascades: dict[int, list[Step]] = {}
+
+    def resolve(step: Step, seen: frozenset[str] = frozenset()) -> int | None:
+        if step.id in root_of:
+            return root_of[step.id]
+        for parent in parents.get(step.id, ()):
+            if parent.id in seen or not parent.cacheable:
+                continue
+            if parent.status in ("built", "error"):
+                found = resolve(parent, seen | {step.id})
+                if found is not None:
+                    return found
+        return None
+
+    pending: list[Step] = []
+    for step in built:
+        if step.id in root_of:
+            continue
+        found = resolve(step)
+        if found is not None:
+            cascades.setdefault(found, []).append(step)
+        else:
+            pending.append(step)
+    # What no changed parent explains starts a chain of its own: a changed base image, or no cache.
+    for step in pending:
+        if not _built_parent(step, parents):
+            on_image = base is not None and _on_image(step, base, after)
+            rest["base-image" if on_image else "no-cache"].append(step)
+    if base is not None and rest["base-image"]:
+        ref, old, new, from_step = base
+        cause = RootCause("base-image", (from_step,), old=old, new=new, names=(ref,))
+        for step in rest["base-image"]:
+            root_of[step.id] = len(causes)
+        cascades[len(causes)] = list(rest["base-image"])
+        causes.append(cause)
+    if rest["no-cache"]:
+        for step in rest["no-cache"]:
+            root_of[step.id] = len(causes)
+        reason = _no_cache_reason(after, before)
+        causes.append(RootCause("no-cache", tuple(rest["no-cache"]), reason=reason))
+    for step in pending:
+        if step.id not in root_of:
+            found = resolve(step)
+            if found is not None:
+                cascades.setdefault(found, []).append(step)
+    finished = [
+        _with_cascades(cause, cascades.get(index, [])) for index, cause in enumerate(causes)
+    ]
+    finished.sort(key=lambda c: (KINDS.index(c.kind), min(steps.index(s) for s in c.steps)))
+    reasons = _reasons(finished)
+    return Explanation(
+        after.view, None if before is None else before.view, tuple(finished), reasons
+    )
+
+
+def _reasons(causes: list[RootCause]) -> dict[str, str]:
+    """The "why rebuilt" text of every step a cause covers."""
+    reasons: dict[str, str] = {}
+    for cause in causes:
+        for step in cause.steps:
+            if step.cacheable:
+                reasons[step.id] = cause.headline()
+        first = next((s for s in cause.steps if s.cacheable), None)
+        for step in cause.cascades:
+            if first is None or cause.kind == "base-image":
+                reasons[step.id] = cause.headline()
+            else:
+                reasons[step.id] = f"parent rebuilt: {_short(first.instruction)}" + (
+                    f" (line {cause.line})" if cause.line else ""
+                )
+    return reasons
+
+
+def _with_cascades(cause: RootCause, steps: list[Step]) -> RootCause:
+    own = {s.id for s in cause.steps}
+    unique = tuple(dict.fromkeys(s for s in steps if s.id not in own))
+    return RootCause(
+        cause.kind,
+        cause.steps,
+        cause.line,
+        cause.old,
+        cause.new,
+        cause.files,
+        cause.names,
+        cause.reason,
+        unique,
+        cause.text,
+    )
+
+
+def _built_parent(step: Step, parents: dict[str, list[Step]]) -> bool:
+    return any(p.cacheable and p.status in ("built", "error") for p in parents.get(step.id, ()))
+
+
+# --- own causes -------------------------------------------------------------------------------
+
+
+def _own_root_causes(
+    after: BuildFacts, before: BuildFacts | None, built: list[Step]
+) -> list[RootCause]:
+    if before is None:
+        return []
+    lines = _step_lines(built, after.outline)
+    causes = []
+    own = _own_causes(after, before, built)
+    for step in built:
+        if step.id in own:
+            kind, details = own[step.id]
+            text = _text_of(step, after.outline)
+            causes.append(RootCause(kind, (step,), line=lines.get(step.id), text=text, **details))
+    return causes
+
+
+def _own_causes(
+    after: BuildFacts, before: BuildFacts, built: list[Step]
+) -> dict[str, tuple[Kind, dict[str, Any]]]:
+    own: dict[str, tuple[Kind, dict[str, Any]]] = {}
+    old_at = {_position(s): s for s in before.view.steps}
+    var_steps = _changed_vars(after, before, built)
+    for step in built:
+        change = _instruction_change(step, after, before, old_at.get(_position(step)))
+        if change is not None:
+            own[step.id] = ("instruction", change)
+            continue
+        files = _file_changes(step, after, before)
+        if files is not None:
+            own[step.id] = ("sources", {"files": files})
+            continue
+        if step.id in var_steps:
+            kind, names = var_steps[step.id]
+            own[step.id] = (kind, {"names": names})
+    return own
+
+
+def _instruction_change(
+    step: Step, after: BuildFacts, before: BuildFacts, old: Step | None
+) -> dict[str, str | None] | None:
+    """Old and new text when the step's Dockerfile line changed. The outlines hold the lines as
+    written (step names have ARGs expanded); a step the earlier record lacks, as a failed build
+    stops early, changed only when the earlier Dockerfile lacks its line too."""
+    new_text = _text_of(step, after.outline)
+    if new_text is None or not before.outline:
+        if old is None or _norm(old.instruction) == _norm(step.instruction):
+            return None
+        return {"old": old.instruction, "new": step.instruction}
+    stage_texts = {_norm(i.text) for i in before.outline if i.stage == step.stage and i.text}
+    if _norm(new_text) in stage_texts:
+        return None
+    old_text = _text_of(old, before.outline) if old is not None else None
+    if old_text is None:
+        old_text = _text_of(step, before.outline, by_text=False)
+    return {"old": old_text, "new": new_text}
+
+
+def _text_of(step: Step, outline: tuple[OutlineItem, ...], *, by_text: bool = True) -> str | None:
+    line = _line_of(step, outline, by_text=by_text)
+    return next((i.text for i in outline if i.line == line and i.stage == step.stage), None)
+
+
+def _file_changes(step: Step, after: BuildFacts, before: BuildFacts) -> FileChanges | None:
+    if step.instruction.split(" ", 1)[0].upper() not in ("COPY", "ADD"):
+        return None
+    new, old = _manifest(after, step), _manifest(before, step)
+    if new is None or old is None or new.get("sha256") == old.get("sha256"):
+        return None
+    new_files, old_files = new.get("entries"), old.get("entries")
+    if not isinstance(new_files, dict) or not isinstance(old_files, dict):
+        return FileChanges(listed=False)
+    return FileChanges(
+        added=tuple(sorted(set(new_files) - set(old_files))),
+        removed=tuple(sorted(set(old_files) - set(new_files))),
+        modified=tuple(
+            sorted(p for p in new_files if p in old_files and new_files[p] != old_files[p])
+        ),
+    )
+
+
+def _manifest(facts: BuildFacts, step: Step) -> dict[str, Any] | None:
+    line = _line_of(step, facts.outline)
+    if line is not None:
+        found = [m for m in facts.manifests if m.get("line") == line]
+        if found:
+            return found[0]
+    text = _norm(step.instruction)
+    return next(
+        (
+            m
+            for m in facts.manifests
+            if m.get("stage") == step.stage and _norm(str(m.get("instruction", ""))) == text
+        ),
+        None,
+    )
+
+
+def _changed_vars(
+    after: BuildFacts, before: BuildFacts, built: list[Step]
+) -> dict[str, tuple[Kind, tuple[str, ...]]]:
+    """The first RUN after each ARG/ENV whose value changed, in each stage."""
+    old_values: dict[tuple[str, str, str], str | None] = {}
+    for item in before.outline:
+        for name, value in item.vars:
+            old_values.setdefault((item.stage, item.keyword, name), value)
+    by_line = {line: step for step in built for line in [_line_of(step, after.outline)] if line}
+    found: dict[str, tuple[Kind, tuple[str, ...]]] = {}
+    pending: dict[str, list[tuple[Kind, str]]] = {}
+    for item in after.outline:
+        if item.keyword == "FROM":
+            pending[item.stage] = []
+            continue
+        for name, value in item.vars:
+            key = (item.stage, item.keyword, name)
+            if key in old_values and old_values[key] != value:
+                kind: Kind = "arg" if item.keyword == "ARG" else "env"
+                pending.setdefault(item.stage, []).append((kind, name))
+        if item.keyword == "RUN" and pending.get(item.stage):
+            changed = pending.pop(item.stage)
+            step = by_line.get(item.line)
+            if step is not None:
+                found[step.id] = (changed[0][0], tuple(dict.fromkeys(n for _, n in changed)))
+    return found
+
+
+# --- base image and no cache ------------------------------------------------------------------
+
+
+def _base_digests(view: RecordView) -> dict[str, tuple[str, Step]]:
+    digests = {}
+    for step in view.steps:
+        match = _FROM_DIGEST.match(step.instruction) or _FROM_DIGEST.search(step.name)
+        if match:
+            digests[match.group(1)] = (match.group(2), step)
+    return digests
+
+
+def _base_image_change(
+    after: BuildFacts, before: BuildFacts | None
+) -> tuple[str, str, str, Step] | None:
+    if before is None:
+        return None
+    old = {ref: digest for ref, (digest, _) in _base_digests(before.view).items()}
+    for ref, (digest, step) in _base_digests(after.view).items():
+        if ref in old and old[ref] != digest:
+            return ref, old[ref], digest, step
+    return None
+
+
+def _on_image(step: Step, base: tuple[str, str, str, Step], after: BuildFacts) -> bool:
+    """Whether the step's stage builds (through FROM chains) on the changed image."""
+    from_step = base[3]
+    if not after.outline:
+        return True
+    bases = {item.stage: item.base for item in after.outline if item.keyword == "FROM"}
+    root = step.stage
+    seen: set[str | None] = set()
+    while root in bases and bases[root] in bases and root not in seen:
+        seen.add(root)
+        root = bases[root]
+    image_text = bases.get(from_step.stage)
+    return root == from_step.stage or (image_text is not None and bases.get(root) == image_text)
+
+
+def _no_cache_reason(after: BuildFacts, before: BuildFacts | None) -> str:
+    if after.no_cache:
+        return "--no-cache was given"
+    if after.no_cache_filter:
+        return f"--no-cache-filter {','.join(after.no_cache_filter)} was given"
+    if before is None:
+        return "no earlier build of this Dockerfile and target to compare with"
+    if before.builder and after.builder and before.builder != after.builder:
+        return (
+            f"built on builder {after.builder}; the earlier build ran on {before.builder}, "
+            "whose cache this builder does not have"
+        )
+    if after.cache_from and after.import_failed:
+        return "the cache import failed (" + ", ".join(after.cache_from) + ")"
+    if after.cache_from:
+        return (
+            "the imported cache had nothing for these steps (" + ", ".join(after.cache_from) + ")"
+        )
+    return (
+        "the builder's cache no longer holds these steps (pruned or garbage-collected), "
+        "and no cache import is configured"
+    )
+
+
+# --- the build graph --------------------------------------------------------------------------
+
+
+def _parents(steps: Iterable[Step], outline: tuple[OutlineItem, ...]) -> dict[str, list[Step]]:
+    """Each step's direct parents: the step before it in its stage, the last step of the stage its
+    FROM builds on (for its first step), and the last step of a `COPY --from` stage."""
+    by_stage: dict[str | None, list[Step]] = {}
+    for step in steps:
+        if step.cacheable or step.instruction.startswith("FROM"):
+            by_stage.setdefault(step.stage, []).append(step)
+    for stage_steps in by_stage.values():
+        stage_steps.sort(key=lambda s: s.index)
+    bases = {item.stage: item.base for item in outline if item.keyword == "FROM"}
+    stage_names = [item.stage for item in outline if item.keyword == "FROM"]
+    parents: dict[str, list[Step]] = {}
+    for stage, stage_steps in by_stage.items():
+        for position, step in enumerate(stage_steps):
+            found: list[Step] = []
+            if position:
+                found.append(stage_steps[position - 1])
+            elif stage in bases and bases[stage] in by_stage:
+                found.append(by_stage[bases[stage]][-1])
+            match = _COPY_FROM.search(step.instruction)
+            if match:
+                source = match.group(1)
+                if source.isdigit() and int(source) < len(stage_names):
+                    source = stage_names[int(source)]
+                if source in by_stage:
+                    found.append(by_stage[source][-1])
+            parents[step.id] = found
+    return parents
+
+
+def _step_lines(steps: Iterable[Step], outline: tuple[OutlineItem, ...]) -> dict[str, int]:
+    lines = {}
+    for step in steps:
+        line = _line_of(step, outline)
+        if line:
+            lines[step.id] = line
+    return lines
+
+
+def _line_of(step: Step, outline: tuple[OutlineItem, ...], *, by_text: bool = True) -> int | None:
+    """The Dockerfile line of a step: its text in its stage, else its place from the stage's end."""
+    items = [i for i in outline if i.stage == step.stage and i.keyword in _VERTEX]
+    text = _norm(step.instruction)
+    for item in items if by_text else ():
+        if item.text is not None and _norm(item.text) == text:
+            return item.line
+    if step.cacheable and step.total:
+        position = len(items) - (step.total - step.index) - 1
+        if 0 <= position < len(items):
+            return items[position].line
+    return None
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def _position(step: Step) -> tuple[Any, ...]:
+    return (step.target, step.platform, step.stage, step.index)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = _norm(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _outline_item(data: Any) -> OutlineItem:
+    item = _dict(data)
+    variables = _dict(item.get("vars"))
+    return OutlineItem(
+        line=item.get("line") if isinstance(item.get("line"), int) else 0,
+        stage=str(item.get("stage", "")),
+        keyword=str(item.get("keyword", "")),
+        text=item.get("text") if isinstance(item.get("text"), str) else None,
+        base=item.get("base") if isinstance(item.get("base"), str) else None,
+        copy_from=item.get("copy_from") if isinstance(item.get("copy_from"), str) else None,
+        vars=tuple((str(k), v if isinstance(v, str) else None) for k, v in variables.items()),
+    )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
