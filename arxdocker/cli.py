@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("lint", "audit Dockerfiles for cache-unfriendly patterns; --fix applies safe fixes"),
     "rule": ("rule", "explain a lint rule (what it checks, why, examples)"),
     "build": ("build", "build with buildx: composed cache flags, a live cache report, a record"),
+    "explain": ("explain", "why steps rebuilt: each root cause, then the steps it rebuilt"),
     "compare": ("compare", "compare two builds step by step: status changes, time and size deltas"),
     "history": ("history", "list past builds with duration, hit rate and size, and their trend"),
     "report": ("report", "write a build's report as a self-contained HTML page (--html FILE)"),

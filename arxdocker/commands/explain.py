@@ -1,0 +1,70 @@
+"""Explain why steps rebuilt: name each root cause, then the steps that rebuilt because of it.
+
+A build is compared with the most recent earlier build of the same Dockerfile and target, or
+with the one --against names. Root causes, in priority order:
+  instruction   the Dockerfile line changed (old and new text)
+  sources       files a COPY/ADD reads changed (added, removed, modified; .dockerignore honoured)
+  arg / env     an ARG or ENV value changed (by hash, never shown), at the first RUN using it
+  base-image    the FROM image resolved to another digest (both shown)
+  no-cache      same inputs, nothing to reuse: --no-cache(-filter), another builder, a failed or
+                missing cache import, or a pruned cache
+Every other rebuilt step is a cascade of the cause it descends from (its stage, FROM, COPY --from).
+
+RECORD and --against name builds as `compare` does: last, last~N, a build id (or its prefix),
+or a record file written by `arxdocker build --record FILE`.
+
+exit codes: 0 explained; 2 no history, no earlier build to compare with, or a bad reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  arxdocker explain                       # the last build against the one before it
+  arxdocker explain last --against last~3
+  arxdocker explain 20261125T2114 --json | jq '.causes[] | {kind, summary, cost_s}'
+  arxdocker explain build.json --history ci/.arxdocker/history.jsonl
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "record", nargs="?", default="last", metavar="RECORD", help="the build (default: last)"
+    )
+    parser.add_argument(
+        "--against",
+        metavar="RECORD",
+        help="the earlier build (default: the newest older one of the same Dockerfile and target)",
+    )
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="the history file (default: .arxdocker/history.jsonl, or the config's `history`)",
+    )
+    parser.add_argument("--json", action="store_true", help="print arxdocker.explain/v1 JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from arxdocker.analysis.explain import BuildFacts, explain
+    from arxdocker.history.baseline import earlier, load
+    from arxdocker.history.refs import history_path
+
+    history = history_path(args.history)
+    after = load(args.record, history)
+    before = load(args.against, history) if args.against else earlier(after, history)
+    explanation = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(before))
+    if args.json:
+        import json
+        import sys
+
+        json.dump(explanation.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    from arxdocker.render.explanation import ExplanationView
+    from arxdocker.render.theme import make_console
+
+    make_console().print(ExplanationView(explanation))
+    return 0

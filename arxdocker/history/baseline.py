@@ -1,0 +1,68 @@
+"""The two records `explain` compares: a build (any reference `refs` resolves) as its stored dict,
+and the most recent earlier build of the same Dockerfile and target."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from arxdocker.errors import ArxError
+from arxdocker.history.refs import require_history, resolve
+from arxdocker.history.tail import CORRUPT, newest, with_id_prefix
+
+
+def load(ref: str, history: Path) -> dict[str, Any]:
+    """The stored record `ref` names (last, last~N, an id prefix, or a record file)."""
+    view = resolve(ref, history)  # every one-line error about the reference comes from here
+    path = Path(view.source)
+    if view.source and path.is_file() and (not history.is_file() or not path.samefile(history)):
+        return _record_in_file(path, view.id)
+    found = [item for item in with_id_prefix(history, view.id) if item.get("id") == view.id]
+    if not found:
+        raise ArxError(f"{history}: build {view.id} vanished while reading it")
+    return found[0]
+
+
+def _record_in_file(path: Path, record_id: str) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+        for line in reversed(text.splitlines()):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict) and value.get("id") == record_id:
+                data = value
+                break
+    if not isinstance(data, dict):
+        raise ArxError(f"{path}: not a JSON build record")
+    return data
+
+
+def earlier(after: dict[str, Any], history: Path) -> dict[str, Any]:
+    """The newest record older than `after` of the same Dockerfile path and target."""
+    require_history(history)
+    dockerfile = _dockerfile(after)
+    target = after.get("target")
+    for item in newest(history):
+        if item is CORRUPT or not isinstance(item, dict):
+            continue
+        if str(item.get("id", "")) >= str(after.get("id", "")):
+            continue
+        if item.get("target") == target and _dockerfile(item) == dockerfile:
+            return item
+    what = f"{dockerfile or 'its Dockerfile'}" + (f" (target {target})" if target else "")
+    raise ArxError(
+        f"{history} has no build of {what} older than {after.get('id')} to compare with",
+        hint="build it twice, or name one with --against",
+    )
+
+
+def _dockerfile(record: dict[str, Any]) -> str | None:
+    dockerfile = record.get("dockerfile")
+    path = dockerfile.get("path") if isinstance(dockerfile, dict) else None
+    return path if isinstance(path, str) else None
