@@ -131,4 +131,8 @@ def run(args: argparse.Namespace) -> int:
     output.report(
         outcome.report, [*outcome.messages, *problems], as_json=settings.json, gate=outcome.gate
     )
+    if not settings.json and outcome.report.summary.steps_built:
+        from arxdocker.commands.explain import print_why_rebuilt
+
+        print_why_rebuilt(outcome.record.to_dict(), settings.history)
     return outcome.exit_code

@@ -19,6 +19,11 @@ exit codes: 0 explained; 2 no history, no earlier build to compare with, or a ba
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 EPILOG = """\
 examples:
@@ -45,6 +50,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the history file (default: .arxdocker/history.jsonl, or the config's `history`)",
     )
     parser.add_argument("--json", action="store_true", help="print arxdocker.explain/v1 JSON")
+
+
+def print_why_rebuilt(record: dict[str, Any], history: Path | None) -> None:
+    """After a build's report: why its steps rebuilt, against the newest older build of the same
+    Dockerfile and target in `history` (nothing when there is none)."""
+    from arxdocker.analysis.explain import BuildFacts, explain
+    from arxdocker.errors import ArxError
+    from arxdocker.history.baseline import earlier
+
+    if history is None:
+        return
+    try:
+        before = earlier(record, history)
+    except ArxError:
+        return  # the first build of this Dockerfile and target: nothing to compare with
+    explanation = explain(BuildFacts.from_dict(record), BuildFacts.from_dict(before))
+    if explanation.causes:
+        from arxdocker.render.theme import make_console
+        from arxdocker.render.why_rebuilt import WhyRebuilt
+
+        console = make_console()
+        console.print()
+        console.print(WhyRebuilt(explanation))
 
 
 def run(args: argparse.Namespace) -> int:

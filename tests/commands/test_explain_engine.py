@@ -97,12 +97,13 @@ class Workspace:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
 
-    def build(self, *extra: str) -> None:
+    def build(self, *extra: str, as_json: bool = True) -> str:
         result = run(
-            sys.executable, "-m", "arxdocker", "build", ".", "--progress", "quiet", "--json",
-            *self.args, *extra, cwd=self.root,
+            sys.executable, "-m", "arxdocker", "build", ".", "--progress", "quiet",
+            *(["--json"] if as_json else []), *self.args, *extra, cwd=self.root,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
+        return result.stdout
 
     def explain(self) -> dict[str, Any]:
         result = run(sys.executable, "-m", "arxdocker", "explain", "--json", cwd=self.root)
@@ -226,7 +227,7 @@ def scenario_source_and_arg(space: Workspace) -> None:
     """Two changes at once: a source file and the ARG, each with its own cascade."""
     space.write("src/util.py", "X = 2\n")
     space.args = ["--build-arg", "FLAVOR=mild"]
-    space.build()
+    report = space.build(as_json=False)
     found = space.explain()
     assert causes(found) == [("sources", "COPY src/ src/"), ("arg", RUN_FLAVOR)]
     assert found["causes"][0]["files"]["modified"] == ["src/util.py"]
@@ -237,6 +238,11 @@ def scenario_source_and_arg(space: Workspace) -> None:
     text = run(sys.executable, "-m", "arxdocker", "explain", cwd=space.root).stdout
     assert "2 root causes" in text
     assert "src/util.py changed (COPY src/ src/ at line 8)" in text
+    # the build's own report: a "why rebuilt" column and the paragraph
+    assert "why rebuilt" in report
+    assert (
+        "2 root causes: src/util.py changed (COPY src/ src/ at line 8) → 1 step rebuilt" in report
+    )
 
 
 def test_scenario_matrix(space: Workspace) -> None:
