@@ -13,8 +13,21 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 
 
+ENGINE_VARIABLES = (
+    "DOCKER_HOST",
+    "DOCKER_CONFIG",
+    "ARXDOCKER_TEST_REGISTRY",
+    "ARXDOCKER_BASE_IMAGE",
+)
+
+
 def _load_engine_env() -> dict[str, str]:
-    """The variables `scripts/engine.sh env` exports, starting the engine if needed."""
+    """The engine's variables: as exported already, else from `scripts/engine.sh env`, starting
+    the engine if needed."""
+    if os.environ.get("ARXDOCKER_TEST_REGISTRY") and os.environ.get("DOCKER_HOST"):
+        # Already pointed at an engine (`eval "$(scripts/engine.sh env)"`, or one of several
+        # engines on this machine): use exactly that one.
+        return {name: os.environ[name] for name in ENGINE_VARIABLES if name in os.environ}
     if not os.environ.get("ARXDOCKER_TEST_REGISTRY"):
         up = subprocess.run(
             [str(REPO / "scripts" / "engine.sh"), "up"], capture_output=True, text=True, check=False
