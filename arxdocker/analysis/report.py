@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from arxdocker.analysis.stepname import parse_step_name
+from arxdocker.progress.groups import ProgressGroups
 from arxdocker.progress.models import Event, TextLine, Vertex
 
 StepStatus = Literal["cached", "built", "error", "canceled"]
@@ -156,8 +157,6 @@ class _VertexState:
     cached: bool = False
     error: str = ""
     logs: deque[bytes] | None = None
-    # For a progress group: each member vertex's (started, completed, cached, error).
-    members: dict[str, tuple[float | None, float | None, bool, str]] | None = None
 
 
 @dataclass
@@ -190,6 +189,7 @@ class ReportBuilder:
         self._error: str | None = None
         self._warnings = 0
         self._totals = _Totals()
+        self._groups = ProgressGroups()
 
     def add(self, event: Event) -> list[Step]:
         """Take one event; return the steps that settled because of it (usually none)."""
@@ -197,6 +197,8 @@ class ReportBuilder:
             if event.text.startswith("ERROR: "):
                 self._error = event.text[len("ERROR: ") :].strip()
             return []
+        # A progress group (e.g. `COPY --link` and its `LINK` merge) is one step.
+        event = self._groups.apply(event)
         for vertex in event.vertexes:
             self._update(vertex)
         for log in event.logs:
@@ -248,10 +250,7 @@ class ReportBuilder:
         )
 
     def _update(self, vertex: Vertex) -> None:
-        # Vertices of one progress group (e.g. `COPY --link` and its `LINK` merge) are one step,
-        # shown under the group's name, as BuildKit's own display shows them.
-        group = vertex.progress_group
-        key = vertex.digest if group is None else f"group:{group.id}"
+        key = vertex.digest
         state = self._vertices.get(key)
         if state is None:
             if key in self._settled:
@@ -260,26 +259,14 @@ class ReportBuilder:
                 self._bake = True
             self._order += 1
             # Bake names a vertex shared by several targets once per target; keep the first.
-            name = vertex.name if group is None else group.name or vertex.name
-            state = self._vertices[key] = _VertexState(self._order, key, name)
+            state = self._vertices[key] = _VertexState(self._order, key, vertex.name)
         elif not state.name:
             state.name = vertex.name
         # Each update carries the vertex's whole state (a restarted vertex loses `completed`).
-        if group is None:
-            started = state.started = vertex.started
-            completed = state.completed = vertex.completed
-            state.cached = vertex.cached
-            state.error = vertex.error
-        else:
-            if state.members is None:
-                state.members = {}
-            state.members[vertex.digest] = (
-                vertex.started,
-                vertex.completed,
-                vertex.cached,
-                vertex.error,
-            )
-            started, completed = _merge_group(state)
+        started = state.started = vertex.started
+        completed = state.completed = vertex.completed
+        state.cached = vertex.cached
+        state.error = vertex.error
         if self._absolute_time:
             if started is not None and (self._first_start is None or started < self._first_start):
                 self._first_start = started
@@ -334,19 +321,6 @@ class ReportBuilder:
                 heapq.heappush(totals.slowest, entry)
             else:
                 heapq.heappushpop(totals.slowest, entry)
-
-
-def _merge_group(state: _VertexState) -> tuple[float | None, float | None]:
-    """A group ran from its first member's start to its last member's end; members that never
-    started do not hold it open."""
-    ran = [member for member in (state.members or {}).values() if member[0] is not None]
-    started = min((member[0] for member in ran), default=None)  # type: ignore[type-var]
-    ends = [member[1] for member in ran]
-    completed = max(ends) if ran and None not in ends else None  # type: ignore[type-var]
-    state.started, state.completed = started, completed
-    state.cached = bool(ran) and all(member[2] for member in ran)
-    state.error = next((member[3] for member in ran if member[3]), "")
-    return started, completed
 
 
 def _display_order(state: _VertexState) -> tuple[float, int]:

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from arxdocker.analysis.stepname import parse_step_name
+from arxdocker.progress.groups import ProgressGroups
 from arxdocker.progress.models import Event, TextLine
 from arxdocker.render.report_table import format_seconds
 
@@ -42,11 +43,13 @@ class LiveBuildView:
         self.totals: dict[tuple[str | None, str | None, str | None], int] = {}
         self.last_text: str | None = None
         self.started = time.monotonic()
+        self._groups = ProgressGroups()  # COPY --link and its LINK merge are one row
 
     def add(self, event: Event) -> None:
         if isinstance(event, TextLine):
             self.last_text = self.redact(event.text)
             return
+        event = self._groups.apply(event)
         for vertex in event.vertexes:
             row = self.rows.get(vertex.digest)
             if row is None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from arxdocker.progress.groups import ProgressGroups
 from arxdocker.progress.models import Event, TextLine
 
 
@@ -28,6 +29,8 @@ class PlainProgress:
         self.redact = redact
         self._vertices: dict[str, _Seen] = {}
         self._statuses_done: set[tuple[str, str]] = set()
+        # BuildKit's printer shows a progress group (COPY --link and its LINK) as one vertex.
+        self._groups = ProgressGroups()
 
     def _line(self, text: str) -> None:
         self.out.write(self.redact(text) + "\n")
@@ -42,6 +45,7 @@ class PlainProgress:
         if isinstance(event, TextLine):
             self._line(event.text)
             return
+        event = self._groups.apply(event)
         for vertex in event.vertexes:
             seen = self._seen(vertex.digest)
             if seen.done:
