@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "CI gate: fail when a build is slower, less cached or bigger than before"),
     "doctor": ("doctor", "check the engine, builders, cache backends and cache registry; each fix"),
     "cache": ("cache", "build cache: du by type, prune (with --dry-run), clean-local DIR"),
+    "bake": ("bake", "bake several targets with buildx: per-target cache and a report per target"),
+    "ci": ("ci", "CI: `ci init` prints a workflow that builds and publishes cache to a registry"),
 }
 
 EPILOG = """\

@@ -29,16 +29,22 @@ KILL_GRACE_S = 1.0
 
 
 class BuildxProcess:
-    """One running `docker buildx build`; iterate `lines()` for its stderr (the rawjson)."""
+    """A running `docker buildx build` (or bake); iterate `lines()` for its stderr (rawjson)."""
 
     def __init__(
         self,
-        options: BuildOptions,
+        options: BuildOptions | None,
         *,
         stdout: IO[bytes] | int | None = None,
         docker: str = "docker",
+        argv: list[str] | None = None,
     ) -> None:
-        argv, extra_env = buildx_argv(options, progress="rawjson", docker=docker)
+        # `argv` runs another buildx command the same way (`arxdocker bake`); else `options`.
+        if argv is None:
+            assert options is not None
+            argv, extra_env = buildx_argv(options, progress="rawjson", docker=docker)
+        else:
+            extra_env = {}
         self.argv = argv
         try:
             self.process = subprocess.Popen(

@@ -1,0 +1,222 @@
+"""What `arxdocker bake` runs: the bake definition, per-target cache `--set`s, and buildx's argv.
+
+The definition comes from `docker buildx bake --print` (groups resolved, variables applied), so
+arxdocker knows each target's context, Dockerfile and stage before the build starts. Everything
+else here is pure.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arxdocker.analysis.bake import Ownership
+from arxdocker.build.cachespec import CachePlan, expand, parse_spec, render_spec
+from arxdocker.errors import ArxError
+
+
+@dataclass(frozen=True, slots=True)
+class BakeTarget:
+    """One target of the resolved bake definition."""
+
+    name: str
+    context: Path
+    dockerfile: Path
+    stage: str | None = None
+    args: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BakeCache:
+    """The `--set` values giving each target its cache, and each target's plan (for records)."""
+
+    sets: tuple[str, ...] = ()
+    plans: dict[str, CachePlan] = field(default_factory=dict)
+
+    def plan_of(self, target: str) -> CachePlan:
+        return self.plans.get(target, CachePlan())
+
+
+def bake_command(files: list[str], sets: list[str], *, docker: str = "docker") -> list[str]:
+    """`docker buildx bake` with the options shared by `--print` and the build."""
+    argv = [docker, "buildx", "bake"]
+    for name in files:
+        argv += ["--file", name]
+    for item in sets:
+        argv += ["--set", item]
+    return argv
+
+
+def build_argv(
+    files: list[str],
+    sets: list[str],
+    targets: list[str],
+    cache: BakeCache,
+    *,
+    builder: str | None = None,
+    docker: str = "docker",
+) -> list[str]:
+    argv = bake_command(files, [*sets, *cache.sets], docker=docker)
+    if builder:
+        argv += ["--builder", builder]
+    return [*argv, "--progress", "rawjson", *targets]
+
+
+def print_definition(
+    files: list[str], sets: list[str], targets: list[str], cwd: Path, *, docker: str = "docker"
+) -> dict[str, Any]:
+    """buildx's resolved definition (`bake --print`), or a one-line error."""
+    argv = [*bake_command(files, sets, docker=docker), "--print", *targets]
+    try:
+        done = subprocess.run(argv, capture_output=True, cwd=cwd, check=False, timeout=120)
+    except FileNotFoundError:
+        raise ArxError(
+            f"cannot run {docker!r}: not found on PATH",
+            hint="install the docker CLI and the buildx plugin",
+        ) from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        errors = [line for line in lines if line.startswith("ERROR:")] or lines[-1:] or ["?"]
+        raise ArxError(
+            f"buildx bake cannot read the definition: {errors[-1].removeprefix('ERROR: ')}"
+        )
+    try:
+        data = json.loads(done.stdout)
+    except ValueError:
+        raise ArxError("buildx bake --print did not print JSON") from None
+    return data if isinstance(data, dict) else {}
+
+
+def targets_of(definition: Mapping[str, Any], cwd: Path) -> list[BakeTarget]:
+    """The targets of a `bake --print` document, in its order, paths resolved against `cwd`."""
+    result = []
+    for name, body in (definition.get("target") or {}).items():
+        context = (cwd / str(body.get("context") or ".")).resolve()
+        dockerfile_name = str(body.get("dockerfile") or "Dockerfile")
+        dockerfile = Path(dockerfile_name)
+        if not dockerfile.is_absolute():
+            dockerfile = (context / dockerfile).resolve()
+        args = body.get("args") or {}
+        result.append(
+            BakeTarget(
+                name=name,
+                context=context,
+                dockerfile=dockerfile,
+                stage=body.get("target"),
+                args=tuple((str(key), str(value)) for key, value in args.items()),
+                tags=tuple(body.get("tags") or ()),
+                platforms=tuple(body.get("platforms") or ()),
+            )
+        )
+    return result
+
+
+def cache_for(
+    targets: list[str], shorthand: str | None, *, staging_suffix: str | None = None
+) -> BakeCache:
+    """Each target's cache from one shorthand, as `--set TARGET.cache-from/to=...`.
+
+    `registry:PREFIX` gives target T the ref `PREFIX/T:cache`; `local:DIR` the folder `DIR/T`;
+    `gha[:SCOPE]` the scope `SCOPE-T` (or `T`). Exports are `mode=max,ignore-error=true`, so an
+    unreachable cache never fails the build.
+    """
+    if shorthand is None or shorthand.strip().lower() == "none":
+        return BakeCache()
+    kind, _, value = shorthand.partition(":")
+    kind, value = kind.strip().lower(), value.strip()
+    sets: list[str] = []
+    plans: dict[str, CachePlan] = {}
+    for target in targets:
+        if kind == "registry" and value:
+            per_target = f"registry:{value.rstrip('/')}/{target}:cache"
+        elif kind == "local" and value:
+            per_target = f"local:{value.rstrip('/')}/{target}"
+        elif kind == "gha":
+            per_target = f"gha:{value}-{target}" if value else f"gha:{target}"
+        else:
+            raise ArxError(
+                f"bake --cache {shorthand!r} is not one of registry:PREFIX, local:DIR, gha, none",
+                hint="full specs go through --set TARGET.cache-from=... / TARGET.cache-to=...",
+            )
+        plan = expand(per_target, staging_suffix=staging_suffix)
+        plan = CachePlan(
+            plan.cache_from,
+            tuple(_robust(spec) for spec in plan.cache_to),
+            plan.kinds,
+            plan.local_swaps,
+        )
+        plans[target] = plan
+        sets += [f"{target}.cache-from={spec}" for spec in plan.cache_from]
+        sets += [f"{target}.cache-to={spec}" for spec in plan.cache_to]
+    return BakeCache(tuple(sets), plans)
+
+
+def _robust(spec: str) -> str:
+    """An export that is `mode=max` and never fails the build."""
+    fields = parse_spec(spec)
+    fields.setdefault("mode", "max")
+    fields.setdefault("ignore-error", "true")
+    return render_spec(fields)
+
+
+def family(target: BakeTarget) -> str:
+    """Targets of one family build from the same Dockerfile, context and args: BuildKit runs the
+    stages they share once, under either target's name."""
+    return json.dumps([str(target.context), str(target.dockerfile), sorted(target.args)])
+
+
+def stage_needs(target: BakeTarget) -> frozenset[str] | None:
+    """The names of the stages `target` builds (its stage, what it is FROM, what it copies or
+    mounts from), as BuildKit names them in steps (`deps`, or `stage-N` for unnamed stages);
+    None when the Dockerfile cannot be read."""
+    from arxdocker.dockerfile.parser import parse_text
+    from arxdocker.dockerfile.stages import build_stages
+
+    try:
+        text = target.dockerfile.read_text(encoding="utf-8")
+        model = build_stages(parse_text(text, str(target.dockerfile)))
+    except (OSError, ValueError, ArxError):
+        return None
+    if not model.stages:
+        return None
+    start = model.stage(target.stage) if target.stage else model.final
+    if start is None:
+        return None
+    needed: set[int] = set()
+    todo = [start.index]
+    while todo:
+        index = todo.pop()
+        if index in needed:
+            continue
+        needed.add(index)
+        stage = model.stages[index]
+        if stage.base_stage is not None:
+            todo.append(stage.base_stage)
+        for instruction in stage.instructions:
+            refs = instruction.flag_values("from")
+            refs += [m.get("from", "") for m in instruction.mounts() if m.get("from")]
+            for ref in refs:
+                other = model.stage(model.expand(instruction, ref))
+                if other is not None:
+                    todo.append(other.index)
+    names = set()
+    for index in needed:
+        stage = model.stages[index]
+        names.add(f"stage-{index}")
+        if stage.name:
+            names.add(stage.name.lower())
+    return frozenset(names)
+
+
+def ownership(targets: list[BakeTarget]) -> Ownership:
+    """Which targets share stages, for splitting the report per target."""
+    return Ownership(
+        families={target.name: family(target) for target in targets},
+        stages={target.name: stage_needs(target) for target in targets},
+    )

@@ -1,0 +1,221 @@
+"""One `arxdocker bake`: run `buildx bake --progress=rawjson`, fold its events, split the report
+per target, and make one record per target.
+
+The pieces are those of `arxdocker build`: the same child process (`BuildxProcess`), event fold
+(`ReportBuilder`), cache watch and record maker. Engine facts and each target's inputs are
+gathered in background threads while buildx runs.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from arxdocker.analysis.bake import BakeReport, split_by_target
+from arxdocker.analysis.report import Report, ReportBuilder
+from arxdocker.build import localcache
+from arxdocker.build.background import Background
+from arxdocker.build.bake import BakeCache, BakeTarget, ownership
+from arxdocker.build.cachewatch import CacheWatch
+from arxdocker.build.launch import INTERRUPTED_EXIT, inspect_builder
+from arxdocker.build.options import BuildOptions
+from arxdocker.build.recording import make_record
+from arxdocker.build.request import BuildRequest
+from arxdocker.build.session import _gate  # the same --min-hit-rate message as build
+from arxdocker.errors import ProgressParseError
+from arxdocker.history.record import Record
+from arxdocker.progress.models import Event, TextLine
+from arxdocker.progress.rawjson import iter_rawjson
+
+
+class Display(Protocol):
+    def add(self, event: Event) -> None: ...
+
+
+@dataclass
+class BakeOutcome:
+    report: BakeReport
+    records: list[Record]
+    exit_code: int
+    status: str
+    messages: list[str] = field(default_factory=list)
+    text_lines: list[str] = field(default_factory=list)  # buildx's plain text (error snippet)
+    gate: str | None = None
+
+
+def run_bake(
+    argv: list[str],
+    targets: list[BakeTarget],
+    cache: BakeCache,
+    *,
+    history: Path,
+    min_hit_rate: float | None = None,
+    display: Display | None = None,
+    builder: str | None = None,
+    echo: Callable[[bytes], None] | None = None,
+) -> BakeOutcome:
+    from arxdocker.build.driver import BuildxProcess
+
+    builder_job = Background(inspect_builder, builder)
+    versions_job = Background(_server_versions)
+    input_jobs = {
+        target.name: Background(_gather, target.context, target.dockerfile, history)
+        for target in targets
+    }
+    started = time.time()
+    process = BuildxProcess(None, argv=argv)  # in the current folder, as `-f` paths are given
+    builder_, watch, steps = ReportBuilder("rawjson"), CacheWatch(), []
+    text_lines: list[str] = []
+    messages: list[str] = []
+    status = "ok"
+    handlers = {sig: signal.signal(sig, _raise) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        lines = process.lines()
+        if echo is not None:
+            lines = _tee(lines, echo)
+        for event in iter_rawjson(lines):
+            steps.extend(builder_.add(event))
+            watch.add(event)
+            if isinstance(event, TextLine):
+                text_lines.append(event.text)
+            if display is not None:
+                display.add(event)
+        exit_code = process.wait()
+    except ProgressParseError as error:
+        for _ in process.lines():
+            pass
+        exit_code = process.wait()
+        messages.append(f"buildx's progress stream ended early: {error}")
+    except KeyboardInterrupt:
+        process.interrupt()
+        status, exit_code = "interrupted", INTERRUPTED_EXIT
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    if status == "ok" and exit_code != 0:
+        status = "failed"
+    for plan in cache.plans.values():
+        for swap in plan.local_swaps:
+            (localcache.commit if status == "ok" else localcache.discard)(swap)
+    total = builder_.finish(steps)
+    bake = split_by_target(total, [target.name for target in targets], ownership(targets))
+    for problem in watch.problems:
+        messages.append(problem.describe())
+    gate = _gate(total, min_hit_rate) if exit_code == 0 else None
+    if gate:
+        exit_code = 1
+    builder_info = builder_job.result()
+    versions = versions_job.result() or {}
+    records = []
+    for target in targets:
+        inputs = input_jobs[target.name].result() or {}
+        report = bake.targets.get(target.name) or _empty(total)
+        records.append(
+            _record(
+                target=target,
+                report=report,
+                cache=cache,
+                watch=watch,
+                started=started,
+                exit_code=exit_code,
+                status=status,
+                builder_info=builder_info,
+                versions=versions,
+                inputs=inputs,
+                history=history,
+                min_hit_rate=min_hit_rate,
+                messages=messages,
+                gate_failed=gate is not None,
+            )
+        )
+    return BakeOutcome(bake, records, exit_code, status, messages, text_lines, gate)
+
+
+def _record(
+    *,
+    target: BakeTarget,
+    report: Report,
+    cache: BakeCache,
+    watch: CacheWatch,
+    started: float,
+    exit_code: int,
+    status: str,
+    builder_info: Any,
+    versions: dict[str, Any],
+    inputs: dict[str, Any],
+    history: Path,
+    min_hit_rate: float | None,
+    messages: list[str],
+    gate_failed: bool,
+) -> Record:
+    options = BuildOptions(
+        context=str(target.context),
+        file=str(target.dockerfile),
+        tags=target.tags,
+        target=target.name,  # the bake target; its stage is in each step
+        build_args=target.args,
+        platforms=target.platforms,
+    )
+    plan = cache.plan_of(target.name)
+    request = BuildRequest(
+        options=options,
+        cache=plan,
+        context=target.context,
+        dockerfile=target.dockerfile,
+        min_hit_rate=min_hit_rate,
+        history=history,
+    )
+    # Each record says how its own target went: in a failed bake, a target whose steps all
+    # finished is ok (exit 0); one that failed, or was canceled half-way, carries bake's failure.
+    own_status = status
+    if status == "failed" and not report.failed and not report.summary.steps_canceled:
+        own_status, exit_code = "ok", 0
+    return make_record(
+        request=request,
+        options=options,
+        plan=plan,
+        dropped=[],
+        report=report,
+        watch=watch,
+        started=started,
+        exit_code=exit_code,
+        status=own_status,
+        builder_info=builder_info,
+        versions=versions,
+        inputs=inputs,
+        image={},
+        messages=list(messages),
+        gate_failed=gate_failed,
+    )
+
+
+def _empty(total: Report) -> Report:
+    from arxdocker.analysis.bake import target_report
+
+    return target_report(total, [])
+
+
+def _gather(context: Path, dockerfile: Path, history: Path) -> dict[str, Any]:
+    from arxdocker.build.inputs import gather_inputs
+
+    return gather_inputs(context, dockerfile, history)
+
+
+def _server_versions() -> dict[str, Any]:
+    from arxdocker.engine.images import server_versions
+
+    return server_versions()
+
+
+def _raise(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def _tee(lines: Any, echo: Callable[[bytes], None]) -> Any:
+    for line in lines:
+        echo(line)
+        yield line

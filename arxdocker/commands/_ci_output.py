@@ -1,0 +1,73 @@
+"""What a build leaves for CI: the markdown job summary and the annotation of a failure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from arxdocker.build.bake import BakeTarget
+    from arxdocker.build.bake_session import BakeOutcome
+    from arxdocker.build.ci import CiEnvironment
+
+
+def publish(
+    ci: CiEnvironment,
+    outcome: BakeOutcome,
+    targets: list[BakeTarget],
+    cwd: Path,
+    *,
+    annotations_to: TextIO,
+) -> None:
+    import sys
+
+    if ci.summary_path:
+        from arxdocker.render.job_summary import job_summary
+
+        try:
+            with Path(ci.summary_path).open("a", encoding="utf-8") as handle:
+                handle.write(job_summary(outcome.report))
+        except OSError as error:
+            print(
+                f"arxdocker: warning: cannot write the job summary to {ci.summary_path}: "
+                f"{error.strerror}",
+                file=sys.stderr,
+            )
+    if ci.annotations:
+        annotation = failure_annotation(outcome, targets, cwd)
+        if annotation:
+            annotations_to.write(annotation)
+            annotations_to.flush()
+
+
+def failure_annotation(outcome: BakeOutcome, targets: list[BakeTarget], cwd: Path) -> str | None:
+    """`::error file=…,line=N::` at the failing instruction, or None when nothing failed."""
+    from arxdocker.analysis.failure_line import instruction_line, snippet_location
+    from arxdocker.render.github_annotations import error_annotation
+
+    total = outcome.report.total
+    failure = total.failure
+    if failure is None:
+        return None
+    step = next((step for step in total.steps if step.status == "error"), None)
+    by_name = {target.name: target for target in targets}
+    target = by_name.get(step.target or "") if step is not None else None
+    if target is None and len(targets) == 1:
+        target = targets[0]
+    dockerfile = target.dockerfile if target is not None else cwd / "Dockerfile"
+    line = None
+    located = snippet_location(outcome.text_lines)
+    if located is not None and Path(located[0]).name == dockerfile.name:
+        line = located[1]
+    if line is None and step is not None:
+        try:
+            line = instruction_line(dockerfile.read_text(encoding="utf-8"), step)
+        except OSError:
+            line = None
+    try:
+        shown = os.path.relpath(dockerfile, cwd)
+    except ValueError:
+        shown = str(dockerfile)
+    message = failure.error or total.error or "the build failed"
+    return error_annotation(shown, line, f"failed: {failure.step}", message)

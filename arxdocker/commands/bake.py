@@ -1,0 +1,182 @@
+"""Build several images with `docker buildx bake`, each with its own cache, and report per target.
+
+arxdocker runs `docker buildx bake --progress=rawjson` underneath and reads its events while it
+runs. It ends with a cache report per target (steps belong to the target buildx names them after)
+and in total, where a stage shared by several targets counts once. One record per target is
+appended to the history (.arxdocker/history.jsonl in the current folder by default).
+
+cache (--cache; injected per target with --set TARGET.cache-from/cache-to):
+  registry:PREFIX  target T imports from and exports to PREFIX/T:cache (mode=max, ignore-error)
+  local:DIR        target T uses DIR/T (a fresh export swapped into place after success)
+  gha[:SCOPE]      GitHub Actions cache, scope SCOPE-T (or T)
+  none             no cache settings beyond the bake file's own
+
+in CI (GITHUB_ACTIONS, GITLAB_CI or CI set) without --cache: registry:$ARXDOCKER_CACHE_REF when
+that is set, else gha on GitHub Actions. With GITHUB_STEP_SUMMARY set, a markdown job summary is
+written there; on GitHub Actions a failure is annotated at its Dockerfile line.
+
+exit codes: buildx's exit code; 1 when the hit rate is below --min-hit-rate;
+            2 for a usage or setup problem; 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from arxdocker.build.bake import BakeCache
+
+EPILOG = """\
+examples:
+  arxdocker bake
+  arxdocker bake app test --cache registry:registry.example/cache
+  arxdocker bake -f docker-bake.hcl --set '*.args.BASE_IMAGE=debian:12' --progress plain
+  arxdocker bake --cache local:.cache/bake --json | jq '.targets | map_values(.summary.hit_rate)'
+  ARXDOCKER_CACHE_REF=ghcr.io/org/cache arxdocker bake --min-hit-rate 80   # in CI
+"""
+
+PROGRESS_MODES = ("auto", "tty", "plain", "rawjson", "quiet")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help="targets or groups to bake")
+    parser.add_argument(
+        "-f", "--file", action="append", default=[], metavar="FILE", help="bake file (repeatable)"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="override a target value, as buildx's --set (repeatable)",
+    )
+    parser.add_argument("--cache", metavar="SPEC", help="registry:PREFIX, local:DIR, gha or none")
+    parser.add_argument("--builder", help="the buildx builder (default: the current one)")
+    parser.add_argument(
+        "--progress",
+        choices=PROGRESS_MODES,
+        default="auto",
+        help="tty: live view; plain: BuildKit's text; rawjson: the raw events; quiet: nothing "
+        "(default: tty on a terminal, plain otherwise)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the arxdocker.bake-report/v1 document"
+    )
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="the history file (default: ./.arxdocker/history.jsonl)",
+    )
+    parser.add_argument(
+        "--min-hit-rate",
+        type=float,
+        metavar="PCT",
+        help="exit 1 when fewer than PCT%% of all steps came from the cache",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+    from pathlib import Path
+
+    from arxdocker.build import bake
+    from arxdocker.build.ci import default_cache, detect
+    from arxdocker.errors import ArxError
+
+    if args.min_hit_rate is not None and not 0 <= args.min_hit_rate <= 100:
+        raise ArxError(f"--min-hit-rate {args.min_hit_rate:g} is not a percentage (0-100)")
+    cwd = Path.cwd()
+    definition = bake.print_definition(args.file, args.set, args.targets, cwd)
+    targets = bake.targets_of(definition, cwd)
+    if not targets:
+        raise ArxError("the bake definition has no targets", hint="name a target or add one")
+    shorthand = args.cache or default_cache(os.environ)
+    cache = bake.cache_for([target.name for target in targets], shorthand)
+    _check_cache(cache, args.builder, os.environ)
+    argv = bake.build_argv(args.file, args.set, args.targets, cache, builder=args.builder)
+    progress = args.progress
+    if progress == "auto":
+        progress = "tty" if sys.stderr.isatty() else "plain"
+    history = Path(args.history) if args.history else cwd / ".arxdocker" / "history.jsonl"
+
+    from arxdocker.build.bake_session import run_bake
+    from arxdocker.history.store import save
+    from arxdocker.render.build_output import BuildOutput
+
+    echo = None
+    if progress == "rawjson":
+
+        def echo(line: bytes) -> None:
+            sys.stderr.buffer.write(line)
+            sys.stderr.buffer.flush()
+
+    with BuildOutput(progress) as output:
+        outcome = run_bake(
+            argv,
+            targets,
+            cache,
+            history=history,
+            min_hit_rate=args.min_hit_rate,
+            display=output.display,
+            builder=args.builder,
+            echo=echo,
+        )
+    problems = [issue for record in outcome.records for issue in save(record.to_dict(), history)]
+    for message in dict.fromkeys([*outcome.messages, *problems]):
+        print(f"arxdocker: warning: {message}", file=sys.stderr)
+    if args.json:
+        import json
+
+        from arxdocker.analysis.bake import bake_report_dict
+
+        sys.stdout.write(json.dumps(bake_report_dict(outcome.report), indent=2) + "\n")
+    else:
+        from arxdocker.render.bake_table import render_bake
+        from arxdocker.render.theme import make_console
+
+        render_bake(outcome.report, make_console())
+    sys.stdout.flush()
+    ci = detect(os.environ)
+    if ci is not None:
+        from arxdocker.commands._ci_output import publish
+
+        publish(ci, outcome, targets, cwd, annotations_to=sys.stderr if args.json else sys.stdout)
+    if outcome.gate:
+        print(f"arxdocker: error: {outcome.gate}", file=sys.stderr)
+    return outcome.exit_code
+
+
+def _check_cache(cache: BakeCache, builder: str | None, environ: Mapping[str, str]) -> None:
+    """Stop before building when the builder cannot export the cache, or gha lacks its token."""
+    from arxdocker.build.cachespec import CachePlan, gha_environment_missing
+    from arxdocker.errors import ArxError
+
+    if not cache.plans:
+        return
+    whole = CachePlan()
+    for plan in cache.plans.values():
+        whole = whole + plan
+    missing = gha_environment_missing(whole, dict(environ))
+    if missing:
+        raise ArxError(
+            f"--cache gha needs {' and '.join(missing)} in the environment",
+            hint="run inside GitHub Actions and expose them "
+            "(crazy-max/ghaction-github-runtime), or use --cache registry:PREFIX",
+        )
+    from arxdocker.build.capability import export_problems
+    from arxdocker.build.launch import inspect_builder
+
+    info = inspect_builder(builder)
+    if info is None:
+        raise ArxError(
+            f"cannot inspect buildx builder {builder or '(default)'!r}",
+            hint="check `docker buildx ls` and that DOCKER_HOST points at a running engine",
+        )
+    problems = export_problems(whole.cache_to, info)
+    if problems:
+        raise ArxError(problems[0].message, hint=problems[0].hint)

@@ -1,0 +1,162 @@
+"""`arxdocker bake` against the real engine: issue 5's acceptance 1 and 3, as tests.
+
+Every build is real (scripts/engine.sh's dockerd + buildx), of the repository's own
+docker-bake.hcl. The CI environment of whoever runs the tests is scrubbed, so only the tests that
+set GITHUB_ACTIONS see CI behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from arxdocker.analysis.report import Step
+from arxdocker.build.bake import ownership, print_definition, targets_of
+
+pytestmark = [pytest.mark.engine, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+TARGETS = ("webapp", "webapp-test", "docsite")
+NO_CI = {"CI": "", "GITHUB_ACTIONS": "", "GITLAB_CI": "", "GITHUB_STEP_SUMMARY": ""}
+
+
+def arxdocker(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arxdocker", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "120", **NO_CI, **env},
+    )
+
+
+def docker(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["docker", *args], capture_output=True, check=True, timeout=600, cwd=REPO)
+
+
+def counts(document: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    return {
+        name: (report["summary"]["steps_cached"], report["summary"]["steps_total"])
+        for name, report in document["targets"].items()
+    }
+
+
+def analyze_per_target(log: Path) -> tuple[dict[str, tuple[int, int]], dict[str, Any]]:
+    """`arxdocker analyze --json` of a raw bake log, its steps attributed per target as bake
+    attributes them (the repository's definition says which targets share a stage)."""
+    done = arxdocker("analyze", str(log), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    owners = ownership(targets_of(print_definition([], [], list(TARGETS), REPO), REPO))
+    result = {name: [0, 0] for name in TARGETS}
+    for item in document["steps"]:
+        if not item["cacheable"]:
+            continue
+        step = Step(
+            id="", **{key: item[key] for key in ("name", "target", "platform", "stage")},
+            index=item["index"], total=item["total"], instruction=item["instruction"],
+            status=item["status"], duration_s=item["duration_s"], cacheable=True,
+        )  # fmt: skip
+        for name in owners.owners(step):
+            result[name][1] += 1
+            result[name][0] += item["status"] == "cached"
+    return {name: (cached, total) for name, (cached, total) in result.items()}, document
+
+
+def test_bake_registry_cache_round_trip_matches_analyze_of_a_plain_bake(
+    engine_env: dict[str, str], tmp_path: Path
+) -> None:
+    prefix = f"{engine_env['ARXDOCKER_TEST_REGISTRY']}/bake-{secrets.token_hex(4)}"
+    history = tmp_path / "history.jsonl"
+    docker("buildx", "prune", "-af")
+    common = [
+        "bake",
+        *TARGETS,
+        "--cache",
+        f"registry:{prefix}",
+        "--json",
+        "--history",
+        str(history),
+    ]
+    cold = arxdocker(*common, "--progress", "quiet")
+    assert cold.returncode == 0, cold.stderr
+    cold_doc = json.loads(cold.stdout)
+    assert cold_doc["total"]["summary"]["steps_built"] > 0
+
+    docker("buildx", "prune", "-af")
+    warm = arxdocker(*common, "--progress", "plain", "--min-hit-rate", "100")
+    assert warm.returncode == 0, warm.stderr
+    warm_doc = json.loads(warm.stdout)
+    for name, (cached, total) in counts(warm_doc).items():
+        assert total > 0 and cached == total, (name, cached, total)
+    total = warm_doc["total"]["summary"]
+    assert (
+        total["steps_cached"] == total["steps_total"] == cold_doc["total"]["summary"]["steps_total"]
+    )
+    # deps is shared by webapp and webapp-test: once in the total, in both targets' counts
+    assert total["steps_total"] < sum(total for _, total in counts(warm_doc).values())
+
+    # A plain buildx bake of the same state, its raw rawjson log read by `arxdocker analyze`.
+    log = tmp_path / "bake.rawjson.log"
+    with log.open("wb") as stream:
+        plain = subprocess.run(
+            ["docker", "buildx", "bake", "--progress", "rawjson", *TARGETS],
+            stderr=stream, stdout=subprocess.DEVNULL, check=False, cwd=REPO, timeout=600,
+        )  # fmt: skip
+    assert plain.returncode == 0, log.read_text()[-2000:]
+    per_target, analyzed = analyze_per_target(log)
+    assert per_target == counts(warm_doc)
+    assert analyzed["summary"]["steps_total"] == total["steps_total"]
+    assert analyzed["summary"]["steps_cached"] == total["steps_cached"]
+
+    records = [json.loads(line) for line in history.read_text().splitlines()]
+    assert [record["target"] for record in records] == [*sorted(TARGETS)] * 2
+    for record in records[3:]:
+        assert record["status"] == "ok"
+        assert record["summary"]["hit_rate"] == 1.0
+        assert record["cache"]["from"] == [f"type=registry,ref={prefix}/{record['target']}:cache"]
+
+
+def test_github_job_summary_and_annotation(engine_env: dict[str, str], tmp_path: Path) -> None:
+    summary_file = tmp_path / "summary.md"
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)}
+    history = ["--history", str(tmp_path / "h.jsonl")]
+    done = arxdocker("bake", *TARGETS, "--json", "--progress", "quiet", *history, **github)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    markdown = summary_file.read_text()
+    for name, report in [*document["targets"].items(), ("**total**", document["total"])]:
+        summary = report["summary"]
+        row = next(line for line in markdown.splitlines() if line.startswith(f"| {name} |"))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] == f"{summary['steps_cached']}/{summary['steps_total']}"
+        assert cells[2] == f"{summary['hit_rate']:.0%}"
+        assert cells[4] == "ok"
+    assert "Build failed" not in markdown
+
+    # A failing test run: the annotation points at the RUN on line 18 of the webapp Dockerfile.
+    failing = arxdocker(
+        "bake", "webapp-test", "--set", "webapp-test.args.FAIL_TESTS=1",
+        "--set", f"webapp-test.args.BUST={secrets.token_hex(4)}", "--progress", "quiet",
+        *history, **github,
+    )  # fmt: skip
+    assert failing.returncode != 0
+    annotations = [line for line in failing.stdout.splitlines() if line.startswith("::error ")]
+    assert len(annotations) == 1, failing.stdout
+    assert re.match(r"::error file=dockerfiles/webapp/Dockerfile,line=18,title=", annotations[0])
+    assert "exit code: 3" in annotations[0]
+    failed_md = summary_file.read_text().split("## arxdocker build cache")[-1]
+    assert "### Build failed" in failed_md
+    # one target: buildx names its steps without the target
+    assert "Failing step: `[test 2/2] RUN FAIL_TESTS=1 sh src/test.sh`" in failed_md
+    assert "| webapp-test | " in failed_md and "| failed |" in failed_md
