@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from arxdocker.build.digest_cache import DigestCache
 from arxdocker.build.dockerfile_copies import context_copies, features
 from arxdocker.build.dockerignore import DockerIgnore
 from arxdocker.build.manifest import context_size, manifest
@@ -28,8 +29,10 @@ def gather_inputs(context: Path, dockerfile: Path, history: Path | None) -> dict
     ignore = DockerIgnore.for_context(context, dockerfile)
     copies = context_copies(text)
     result["outline"] = outline(text)  # hashed with the build args in the record
-    result["copy_manifests"] = [manifest(context, copy, ignore).to_dict() for copy in copies]
-    files, size = context_size(context, ignore)
+    cache = DigestCache.beside(history, context)
+    result["copy_manifests"] = [manifest(context, copy, ignore, cache).to_dict() for copy in copies]
+    files, size = context_size(context, ignore, cache)
+    cache.save()
     result["context_files"], result["context_bytes"] = files, size
     sources = [source for copy in copies for source in copy.sources]
     result["warnings"] = history_in_context(context, history, ignore, sources)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from arxdocker.build.digest_cache import DigestCache
 from arxdocker.build.dockerfile_copies import ContextCopy
 from arxdocker.build.dockerignore import DockerIgnore
 
-_CHUNK = 1 << 20
 # Per-file hashes let `explain` name the files that changed; past this many files a manifest keeps
 # only its total hash, so a huge context cannot bloat every history line.
 MAX_ENTRIES = 20_000
@@ -49,14 +49,6 @@ class CopyManifest:
         }
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _expand(context: Path, ignore: DockerIgnore, source: str) -> list[str]:
     clean = os.path.normpath(source).lstrip("/").replace(os.sep, "/")
     clean = "" if clean == "." else clean
@@ -78,8 +70,11 @@ def _expand(context: Path, ignore: DockerIgnore, source: str) -> list[str]:
     return ignore.walk(context, clean)
 
 
-def manifest(context: Path, copy: ContextCopy, ignore: DockerIgnore) -> CopyManifest:
+def manifest(
+    context: Path, copy: ContextCopy, ignore: DockerIgnore, cache: DigestCache | None = None
+) -> CopyManifest:
     """Hash the sorted (path, mode, content) of every file the COPY/ADD reads."""
+    cache = cache or DigestCache(context)
     files: dict[str, None] = {}
     for source in copy.sources:
         for rel in _expand(context, ignore, source):
@@ -88,10 +83,9 @@ def manifest(context: Path, copy: ContextCopy, ignore: DockerIgnore) -> CopyMani
     total = 0
     entries: dict[str, str] = {}
     for rel in sorted(files):
-        path = context / rel
         try:
-            info = path.lstat()
-            content = "link:" + str(path.readlink()) if path.is_symlink() else file_digest(path)
+            info = cache.lstat(rel)
+            content = cache.content(rel)
         except OSError:
             continue
         total += info.st_size
@@ -110,13 +104,16 @@ def manifest(context: Path, copy: ContextCopy, ignore: DockerIgnore) -> CopyMani
     )
 
 
-def context_size(context: Path, ignore: DockerIgnore) -> tuple[int, int]:
+def context_size(
+    context: Path, ignore: DockerIgnore, cache: DigestCache | None = None
+) -> tuple[int, int]:
     """Files and bytes the builder receives for this context."""
+    cache = cache or DigestCache(context)
     files = ignore.walk(context)
     total = 0
     for rel in files:
         try:
-            total += (context / rel).lstat().st_size
+            total += cache.lstat(rel).st_size
         except OSError:
             continue
     return len(files), total
