@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from arxdocker.analysis.explain import Explanation
+
 EPILOG = """\
 examples:
   arxdocker explain                       # the last build against the one before it
@@ -52,21 +54,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print arxdocker.explain/v1 JSON")
 
 
-def print_why_rebuilt(record: dict[str, Any], history: Path | None) -> None:
-    """After a build's report: why its steps rebuilt, against the newest older build of the same
-    Dockerfile and target in `history` (nothing when there is none)."""
+def explanation_for(record: dict[str, Any], history: Path | None) -> Explanation | None:
+    """`record` against the newest older build of the same Dockerfile and target in `history`;
+    None when there is none (a first build)."""
     from arxdocker.analysis.explain import BuildFacts, explain
     from arxdocker.errors import ArxError
     from arxdocker.history.baseline import earlier
 
     if history is None:
-        return
+        return None
     try:
         before = earlier(record, history)
     except ArxError:
-        return  # the first build of this Dockerfile and target: nothing to compare with
-    explanation = explain(BuildFacts.from_dict(record), BuildFacts.from_dict(before))
-    if explanation.causes:
+        return None
+    return explain(BuildFacts.from_dict(record), BuildFacts.from_dict(before))
+
+
+def print_why_rebuilt(record: dict[str, Any], history: Path | None) -> None:
+    """After a build's report: why its steps rebuilt (nothing when there is no earlier build)."""
+    explanation = explanation_for(record, history)
+    if explanation is not None and explanation.causes:
         from arxdocker.render.theme import make_console
         from arxdocker.render.why_rebuilt import WhyRebuilt
 

@@ -60,8 +60,12 @@ def run(args: argparse.Namespace) -> int:
         chart = []
     if not any(item.id == view.id for item in chart):
         chart = [*chart, view][-limit:]
+    from arxdocker.commands.explain import explanation_for
+    from arxdocker.history.baseline import load
+
     steps = timeline(view, stage_parents(view))
-    page = render_html(view, steps, chart)
+    why = explanation_for(load(args.record, history), history if history.is_file() else None)
+    page = render_html(view, steps, chart, why)
     target = Path(args.html)
     try:
         target.write_text(page, encoding="utf-8")

@@ -7,9 +7,10 @@ status (cached, built, error, canceled, base) and outlined when on the critical 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
+from arxdocker.analysis.explain import Explanation
 from arxdocker.analysis.timeline import Bar, Timeline
 from arxdocker.history.view import RecordView, step_where
 from arxdocker.render.figures import format_bytes, format_rate
@@ -57,7 +58,14 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 8p
 _LEGEND = (("cached", "cached"), ("built", "built"), ("error", "failed"), ("base", "base image"))
 
 
-def render_html(view: RecordView, timeline: Timeline, history: Sequence[RecordView]) -> str:
+def render_html(
+    view: RecordView,
+    timeline: Timeline,
+    history: Sequence[RecordView],
+    why: Explanation | None = None,
+) -> str:
+    """The page; with `why` (arxdocker explain's answer), each rebuilt step carries its reason."""
+    reasons = why.reasons if why is not None else {}
     title = f"arxdocker build report {view.id}"
     parts = [
         "<!DOCTYPE html>",
@@ -68,7 +76,8 @@ def render_html(view: RecordView, timeline: Timeline, history: Sequence[RecordVi
         f'<div class="meta">{escape(_meta(view))}</div>',
         _cards(view, timeline),
         "<h2>Steps on the time axis</h2>",
-        _waterfall(timeline),
+        _waterfall(timeline, reasons),
+        _why(why),
         "<h2>Recent builds"
         + (f" of target {escape(view.target)}" if view.target else "")
         + "</h2>",
@@ -130,7 +139,7 @@ def _position(seconds: float, total: float) -> float:
     return 0.0 if total <= 0 else seconds / total * 100
 
 
-def _waterfall(timeline: Timeline) -> str:
+def _waterfall(timeline: Timeline, reasons: Mapping[str, str]) -> str:
     total = timeline.total_s or 1e-9
     ticks = _ticks(timeline.total_s)
     grid = "".join(f'<div class="gridline" style="left:{_position(t, total):.3f}%"></div>'
@@ -145,7 +154,7 @@ def _waterfall(timeline: Timeline) -> str:
         if bar.group != group:
             group = bar.group
             rows.append(f'<div class="stage">{escape(group)}</div>')
-        rows.append(_row(bar, total, grid))
+        rows.append(_row(bar, total, grid, reasons.get(bar.step.id)))
     legend = "".join(
         f'<span><span class="swatch" style="background:var(--{css})"></span>{label}</span>'
         for css, label in _LEGEND
@@ -166,7 +175,7 @@ def _waterfall(timeline: Timeline) -> str:
     )
 
 
-def _row(bar: Bar, total: float, grid: str) -> str:
+def _row(bar: Bar, total: float, grid: str, reason: str | None = None) -> str:
     step = bar.step
     css = "base" if not step.cacheable and step.status in ("built", "cached") else step.status
     classes = f"bar {escape(css)}" + (" critical" if bar.critical else "")
@@ -174,14 +183,31 @@ def _row(bar: Bar, total: float, grid: str) -> str:
     width = _position(bar.end - bar.start, total)
     seconds = format_seconds(step.duration_s)
     tip = f"{step.name}\n{css} · {seconds}" + (" · critical path" if bar.critical else "")
+    why = ""
+    if reason:
+        tip += f"\nwhy rebuilt: {reason}"
+        why = f' data-why="{escape(reason)}"'
     return (
         f'<div class="row"><div class="label" title="{escape(step.instruction)}">'
         f'<span class="where">{escape(step_where(step).rsplit(" ", 1)[-1])}</span> '
         f"{escape(step.instruction)}</div>"
         f'<div class="track">{grid}<div class="{classes}" style="left:{left:.3f}%;'
-        f'width:{width:.3f}%" title="{escape(tip)}"></div></div>'
+        f'width:{width:.3f}%" title="{escape(tip)}"{why}></div></div>'
         f'<div class="time">{seconds}</div></div>'
     )
+
+
+def _why(why: Explanation | None) -> str:
+    """Each root cause with what it rebuilt and cost, under the waterfall."""
+    if why is None or not why.causes:
+        return ""
+    items = "".join(
+        f"<li>{escape(cause.headline())} → {cause.rebuilt} step"
+        f"{'s' * (cause.rebuilt != 1)} rebuilt, {format_seconds(cause.cost_s)}</li>"
+        for cause in why.causes
+    )
+    before = "" if why.before is None else f" (against build {escape(why.before.id)})"
+    return f'<h2>Why steps rebuilt{before}</h2><ul class="why">{items}</ul>'
 
 
 def _history_chart(history: Sequence[RecordView], current: str) -> str:

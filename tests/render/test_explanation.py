@@ -58,3 +58,18 @@ def test_why_rebuilt_has_a_reason_per_rebuilt_step_and_the_paragraph() -> None:
     paragraph = " ".join(lines[lines.index("") + 1 :])
     assert paragraph.startswith("3 root causes: deps.txt changed (COPY deps.txt")
     assert paragraph.endswith("at line 18) → 1 step rebuilt, 0.2 s")
+
+
+def test_html_report_steps_carry_their_reason() -> None:
+    from arxdocker.analysis.timeline import timeline
+    from arxdocker.history.stagegraph import stage_parents
+    from arxdocker.render.html_report import render_html
+
+    found = explanation()
+    steps = timeline(found.after, stage_parents(found.after))
+    page = render_html(found.after, steps, [found.after], found)
+    assert page.count("data-why=") == 4
+    assert 'data-why="deps.txt changed (COPY deps.txt tools/fetch-deps.sh ./ at line 8)"' in page
+    assert "why rebuilt: parent rebuilt: COPY deps.txt tools/fetch-deps.sh ./ (line 8)" in page
+    assert f"<h2>Why steps rebuilt (against build {found.before.id})</h2>" in page  # type: ignore[union-attr]
+    assert "data-why" not in render_html(found.after, steps, [found.after])
