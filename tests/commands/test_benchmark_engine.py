@@ -32,7 +32,7 @@ def test_cold_warm_incremental_figures_labels_and_the_touched_file_restored(
     assert list(scenarios) == ["cold", "warm", "incremental"]
     # --no-cache rebuilds every step but, depending on what the builder already holds, the two
     # WORKDIRs (BuildKit reports those as cached); the edit misses the build stage and its COPY
-    assert scenarios["cold"]["hit_rate"] in (0.0, 0.25)
+    assert scenarios["cold"]["hit_rate"] <= 0.25
     assert scenarios["warm"]["hit_rate"] == 1.0
     assert scenarios["incremental"]["steps_cached_median"] == 5
     for figures in scenarios.values():
