@@ -407,7 +407,9 @@ def _changed_vars(
             continue
         for name, value in item.vars:
             key = (item.stage, item.keyword, name)
-            if key in old_values and old_values[key] != value:
+            if (key in old_values and old_values[key] != value) or (
+                before.outline and key not in old_values
+            ):
                 kind: Kind = "arg" if item.keyword == "ARG" else "env"
                 pending.setdefault(item.stage, []).append((kind, name))
         if item.keyword == "RUN" and pending.get(item.stage):
@@ -486,30 +488,32 @@ def _no_cache_reason(after: BuildFacts, before: BuildFacts | None) -> str:
 
 def _parents(steps: Iterable[Step], outline: tuple[OutlineItem, ...]) -> dict[str, list[Step]]:
     """Each step's direct parents: the step before it in its stage, the last step of the stage its
-    FROM builds on (for its first step), and the last step of a `COPY --from` stage."""
-    by_stage: dict[str | None, list[Step]] = {}
+    FROM builds on (for its first step), and the last step of a `COPY --from` stage; each
+    platform (and bake target) is a graph of its own."""
+    by_stage: dict[tuple[str | None, str | None, str | None], list[Step]] = {}
     for step in steps:
         if step.cacheable or step.instruction.startswith("FROM"):
-            by_stage.setdefault(step.stage, []).append(step)
+            by_stage.setdefault((step.target, step.platform, step.stage), []).append(step)
     for stage_steps in by_stage.values():
         stage_steps.sort(key=lambda s: s.index)
     bases = {item.stage: item.base for item in outline if item.keyword == "FROM"}
     stage_names = [item.stage for item in outline if item.keyword == "FROM"]
     parents: dict[str, list[Step]] = {}
-    for stage, stage_steps in by_stage.items():
+    for (target, platform, stage), stage_steps in by_stage.items():
         for position, step in enumerate(stage_steps):
             found: list[Step] = []
+            base = (target, platform, bases.get(stage or ""))
             if position:
                 found.append(stage_steps[position - 1])
-            elif stage in bases and bases[stage] in by_stage:
-                found.append(by_stage[bases[stage]][-1])
+            elif base in by_stage:
+                found.append(by_stage[base][-1])
             match = _COPY_FROM.search(step.instruction)
             if match:
                 source = match.group(1)
                 if source.isdigit() and int(source) < len(stage_names):
                     source = stage_names[int(source)]
-                if source in by_stage:
-                    found.append(by_stage[source][-1])
+                if (target, platform, source) in by_stage:
+                    found.append(by_stage[(target, platform, source)][-1])
             parents[step.id] = found
     return parents
 

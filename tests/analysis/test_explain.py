@@ -263,3 +263,43 @@ def test_real_records_of_the_webapp_test_target() -> None:
     built = {s.id for s in found.after.steps if s.cacheable and s.status == "built"}
     covered = {s.id for c in found.causes for s in (*c.steps, *c.cascades)}
     assert covered == built
+
+
+def test_an_env_or_arg_default_edited_in_the_dockerfile_names_the_next_run() -> None:
+    below = {"RUN make plain", "RUN strip out", "COPY --from=build /app/out /srv/"}
+    env = DOCKERFILE.replace("ARG NPM_TOKEN\n", "ARG NPM_TOKEN\nENV CC=gcc\n")
+    before, after = record(dockerfile=env), record(below, dockerfile=env.replace("gcc", "clang"))
+    (cause,) = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(before)).causes
+    assert (cause.kind, cause.names, cause.line) == ("env", ("CC",), 11)
+    # an ARG default, with no --build-arg: the value the build saw changed
+    hot = DOCKERFILE.replace("FLAVOR=plain", "FLAVOR=hot")
+    after = record(below, dockerfile=hot, args=())
+    before = record(args=())
+    (cause,) = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(before)).causes
+    assert (cause.kind, cause.names) == ("arg", ("FLAVOR",))
+    # a new ENV line
+    after = record(below, dockerfile=env)
+    (cause,) = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(BEFORE)).causes
+    assert (cause.kind, cause.names) == ("env", ("CC",))
+
+
+def test_each_platform_cascades_on_its_own() -> None:
+    def two_platforms(data: dict[str, Any]) -> dict[str, Any]:
+        steps = []
+        for platform in ("linux/amd64", "linux/arm64"):
+            for step in data["steps"]:
+                steps.append(
+                    {**step, "platform": platform, "digest": f"{step['digest']}-{platform}"}
+                )
+        return {**data, "steps": steps}
+
+    before = two_platforms(record())
+    after = two_platforms(record({"RUN strip out", "COPY --from=build /app/out /srv/"}))
+    after["steps"] = [  # only arm64 rebuilt
+        {**s, "status": "cached"} if s["platform"] == "linux/amd64" and s["cacheable"] else s
+        for s in after["steps"]
+    ]
+    found = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(before))
+    assert [(c.kind, [s.platform for s in c.steps], len(c.cascades)) for c in found.causes] == [
+        ("no-cache", ["linux/arm64"], 1)
+    ]
