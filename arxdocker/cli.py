@@ -42,7 +42,8 @@ Run `arxdocker COMMAND --help` for the options of each command.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only `command`'s module is imported and configured (all of them if None)."""
     parser = argparse.ArgumentParser(
         prog="arxdocker",
         description="Fast Docker BuildKit builds, and a clear answer to why they are slow.",
@@ -52,13 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"arxdocker {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(f"arxdocker.commands.{module_name}")
         sub = subparsers.add_parser(
-            name,
-            help=help_text,
-            description=(module.__doc__ or help_text).strip(),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter
         )
+        if command is not None and name != command:
+            continue  # listed in `arxdocker --help`, but its module is not imported
+        module = importlib.import_module(f"arxdocker.commands.{module_name}")
+        sub.description = (module.__doc__ or help_text).strip()
         module.configure(sub)
         sub.set_defaults(_run=module.run)
     return parser
@@ -76,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if _fast_version(argv):
         return 0
-    parser = build_parser()
+    # Import only the command being run: start-up stays fast, and one command's import
+    # problem cannot break the others.
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else "")
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()

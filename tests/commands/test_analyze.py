@@ -74,3 +74,16 @@ def test_version_does_not_import_rich_or_docker() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().endswith("[]")
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    code = (
+        "import sys; from arxdocker.cli import main\n"
+        "try: main(['analyze', '--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('arxdocker.commands.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "['arxdocker.commands.analyze']"
