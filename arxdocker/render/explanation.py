@@ -53,7 +53,9 @@ def _cause(number: int, cause: RootCause) -> RenderResult:
             for name in getattr(cause.files, attribute):
                 yield Text(f"   {mark} {name}", style=style)
     elif cause.kind in ("arg", "env"):
-        yield Text("   value changed (compared by hash; values are never shown)", style="arx.dim")
+        yield Text(
+            "   its value changed (compared by hash; arxdocker never shows it)", style="arx.dim"
+        )
     elif cause.kind == "base-image":
         yield Text(f"   - {cause.old}", style="arx.error")
         yield Text(f"   + {cause.new}", style="arx.cached")

@@ -46,7 +46,7 @@ def test_explanation_view_lists_causes_then_their_cascades() -> None:
         "   ~ src/index.html",
         "   + src/new.txt",
     ]
-    assert "   value changed (compared by hash; values are never shown)" in lines
+    assert "   its value changed (compared by hash; arxdocker never shows it)" in lines
 
 
 def test_why_rebuilt_has_a_reason_per_rebuilt_step_and_the_paragraph() -> None:
