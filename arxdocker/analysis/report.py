@@ -265,7 +265,9 @@ class ReportBuilder:
         # Each update carries the vertex's whole state (a restarted vertex loses `completed`).
         started = state.started = vertex.started
         completed = state.completed = vertex.completed
-        state.cached = vertex.cached
+        # A cached step whose layers come from an imported cache is shown again, not cached, while
+        # buildx pulls them for the image export (a runner with an empty cache): it stays cached.
+        state.cached = state.cached or vertex.cached
         state.error = vertex.error
         if self._absolute_time:
             if started is not None and (self._first_start is None or started < self._first_start):
