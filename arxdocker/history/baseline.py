@@ -44,17 +44,27 @@ def _record_in_file(path: Path, record_id: str) -> dict[str, Any]:
 
 
 def earlier(after: dict[str, Any], history: Path) -> dict[str, Any]:
-    """The newest record older than `after` of the same Dockerfile path and target."""
+    """The newest record older than `after` of the same Dockerfile path and target: the next one
+    after it in the history, or (for a record file the history lacks) the newest that started
+    before it. Ids alone cannot order two builds of the same second."""
     require_history(history)
-    dockerfile = _dockerfile(after)
-    target = after.get("target")
+    dockerfile, target = _dockerfile(after), after.get("target")
+    seen_self = False
+    by_time: dict[str, Any] | None = None
     for item in newest(history):
         if item is CORRUPT or not isinstance(item, dict):
             continue
-        if str(item.get("id", "")) >= str(after.get("id", "")):
+        if item.get("id") == after.get("id"):
+            seen_self = True
             continue
-        if item.get("target") == target and _dockerfile(item) == dockerfile:
+        if item.get("target") != target or _dockerfile(item) != dockerfile:
+            continue
+        if seen_self:
             return item
+        if by_time is None and str(item.get("started", "")) < str(after.get("started", "")):
+            by_time = item
+    if by_time is not None and not seen_self:
+        return by_time
     what = f"{dockerfile or 'its Dockerfile'}" + (f" (target {target})" if target else "")
     raise ArxError(
         f"{history} has no build of {what} older than {after.get('id')} to compare with",
