@@ -12,59 +12,24 @@ cache import that failed or had nothing, or a pruned builder cache).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from arxdocker.analysis.build_facts import (
+    BuildFacts,
+    line_of,
+    norm,
+    step_lines,
+    text_of,
+)
 from arxdocker.analysis.report import Step
+from arxdocker.analysis.step_graph import step_parents
 from arxdocker.history.view import RecordView
 
 Kind = Literal["instruction", "sources", "arg", "env", "base-image", "no-cache"]
 KINDS: tuple[Kind, ...] = ("instruction", "sources", "arg", "env", "base-image", "no-cache")
 EXPLAIN_SCHEMA = "arxdocker.explain/v1"
-_VERTEX = ("RUN", "COPY", "ADD", "WORKDIR")
 _FROM_DIGEST = re.compile(r"FROM\s+(\S+?)@(sha256:[0-9a-f]{64})")
-_COPY_FROM = re.compile(r"--from=(\S+)")
-
-
-@dataclass(frozen=True, slots=True)
-class OutlineItem:
-    line: int
-    stage: str
-    keyword: str
-    text: str | None = None
-    base: str | None = None
-    copy_from: str | None = None
-    vars: tuple[tuple[str, str | None], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class BuildFacts:
-    """One record's facts that `explain` reads."""
-
-    view: RecordView
-    outline: tuple[OutlineItem, ...] = ()
-    manifests: tuple[dict[str, Any], ...] = ()
-    builder: str | None = None
-    no_cache: bool = False
-    no_cache_filter: tuple[str, ...] = ()
-    cache_from: tuple[str, ...] = ()
-    import_failed: bool = False
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str = "") -> BuildFacts:
-        inputs = _dict(data.get("inputs"))
-        cache = _dict(data.get("cache"))
-        return cls(
-            view=RecordView.from_dict(data, source),
-            outline=tuple(_outline_item(item) for item in _list(inputs.get("outline"))),
-            manifests=tuple(m for m in _list(data.get("copy_manifests")) if isinstance(m, dict)),
-            builder=_dict(data.get("tools")).get("builder"),
-            no_cache=inputs.get("no_cache") is True,
-            no_cache_filter=tuple(str(s) for s in _list(inputs.get("no_cache_filter"))),
-            cache_from=tuple(str(s) for s in _list(cache.get("from"))),
-            import_failed=cache.get("import_failed") is True,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +158,7 @@ def explain(after: BuildFacts, before: BuildFacts | None) -> Explanation:
         return Explanation(after.view, None if before is None else before.view)
     causes = _own_root_causes(after, before, built)
     root_of = {cause.steps[0].id: index for index, cause in enumerate(causes)}
-    parents = _parents(steps, after.outline)
+    parents = step_parents(steps, after.outline)
     base = _base_image_change(after, before) if before is not None else None
     rest: dict[Kind, list[Step]] = {"base-image": [], "no-cache": []}
     cascades: dict[int, list[Step]] = {}
@@ -298,13 +263,13 @@ def _own_root_causes(
 ) -> list[RootCause]:
     if before is None:
         return []
-    lines = _step_lines(built, after.outline)
+    lines = step_lines(built, after.outline)
     causes = []
     own = _own_causes(after, before, built)
     for step in built:
         if step.id in own:
             kind, details = own[step.id]
-            text = _text_of(step, after.outline)
+            text = text_of(step, after.outline)
             causes.append(RootCause(kind, (step,), line=lines.get(step.id), text=text, **details))
     return causes
 
@@ -336,23 +301,18 @@ def _instruction_change(
     """Old and new text when the step's Dockerfile line changed. The outlines hold the lines as
     written (step names have ARGs expanded); a step the earlier record lacks, as a failed build
     stops early, changed only when the earlier Dockerfile lacks its line too."""
-    new_text = _text_of(step, after.outline)
+    new_text = text_of(step, after.outline)
     if new_text is None or not before.outline:
-        if old is None or _norm(old.instruction) == _norm(step.instruction):
+        if old is None or norm(old.instruction) == norm(step.instruction):
             return None
         return {"old": old.instruction, "new": step.instruction}
-    stage_texts = {_norm(i.text) for i in before.outline if i.stage == step.stage and i.text}
-    if _norm(new_text) in stage_texts:
+    stage_texts = {norm(i.text) for i in before.outline if i.stage == step.stage and i.text}
+    if norm(new_text) in stage_texts:
         return None
-    old_text = _text_of(old, before.outline) if old is not None else None
+    old_text = text_of(old, before.outline) if old is not None else None
     if old_text is None:
-        old_text = _text_of(step, before.outline, by_text=False)
+        old_text = text_of(step, before.outline, by_text=False)
     return {"old": old_text, "new": new_text}
-
-
-def _text_of(step: Step, outline: tuple[OutlineItem, ...], *, by_text: bool = True) -> str | None:
-    line = _line_of(step, outline, by_text=by_text)
-    return next((i.text for i in outline if i.line == line and i.stage == step.stage), None)
 
 
 def _file_changes(step: Step, after: BuildFacts, before: BuildFacts) -> FileChanges | None:
@@ -374,17 +334,17 @@ def _file_changes(step: Step, after: BuildFacts, before: BuildFacts) -> FileChan
 
 
 def _manifest(facts: BuildFacts, step: Step) -> dict[str, Any] | None:
-    line = _line_of(step, facts.outline)
+    line = line_of(step, facts.outline)
     if line is not None:
         found = [m for m in facts.manifests if m.get("line") == line]
         if found:
             return found[0]
-    text = _norm(step.instruction)
+    text = norm(step.instruction)
     return next(
         (
             m
             for m in facts.manifests
-            if m.get("stage") == step.stage and _norm(str(m.get("instruction", ""))) == text
+            if m.get("stage") == step.stage and norm(str(m.get("instruction", ""))) == text
         ),
         None,
     )
@@ -398,7 +358,7 @@ def _changed_vars(
     for item in before.outline:
         for name, value in item.vars:
             old_values.setdefault((item.stage, item.keyword, name), value)
-    by_line = {line: step for step in built for line in [_line_of(step, after.outline)] if line}
+    by_line = {line: step for step in built for line in [line_of(step, after.outline)] if line}
     found: dict[str, tuple[Kind, tuple[str, ...]]] = {}
     pending: dict[str, list[tuple[Kind, str]]] = {}
     for item in after.outline:
@@ -483,97 +443,13 @@ def _no_cache_reason(after: BuildFacts, before: BuildFacts | None) -> str:
     )
 
 
-# --- the build graph --------------------------------------------------------------------------
-
-
-def _parents(steps: Iterable[Step], outline: tuple[OutlineItem, ...]) -> dict[str, list[Step]]:
-    """Each step's direct parents: the step before it in its stage, the last step of the stage its
-    FROM builds on (for its first step), and the last step of a `COPY --from` stage; each
-    platform (and bake target) is a graph of its own."""
-    by_stage: dict[tuple[str | None, str | None, str | None], list[Step]] = {}
-    for step in steps:
-        if step.cacheable or step.instruction.startswith("FROM"):
-            by_stage.setdefault((step.target, step.platform, step.stage), []).append(step)
-    for stage_steps in by_stage.values():
-        stage_steps.sort(key=lambda s: s.index)
-    bases = {item.stage: item.base for item in outline if item.keyword == "FROM"}
-    stage_names = [item.stage for item in outline if item.keyword == "FROM"]
-    parents: dict[str, list[Step]] = {}
-    for (target, platform, stage), stage_steps in by_stage.items():
-        for position, step in enumerate(stage_steps):
-            found: list[Step] = []
-            base = (target, platform, bases.get(stage or ""))
-            if position:
-                found.append(stage_steps[position - 1])
-            elif base in by_stage:
-                found.append(by_stage[base][-1])
-            match = _COPY_FROM.search(step.instruction)
-            if match:
-                source = match.group(1)
-                if source.isdigit() and int(source) < len(stage_names):
-                    source = stage_names[int(source)]
-                if (target, platform, source) in by_stage:
-                    found.append(by_stage[(target, platform, source)][-1])
-            parents[step.id] = found
-    return parents
-
-
-def _step_lines(steps: Iterable[Step], outline: tuple[OutlineItem, ...]) -> dict[str, int]:
-    lines = {}
-    for step in steps:
-        line = _line_of(step, outline)
-        if line:
-            lines[step.id] = line
-    return lines
-
-
-def _line_of(step: Step, outline: tuple[OutlineItem, ...], *, by_text: bool = True) -> int | None:
-    """The Dockerfile line of a step: its text in its stage, else its place from the stage's end."""
-    items = [i for i in outline if i.stage == step.stage and i.keyword in _VERTEX]
-    text = _norm(step.instruction)
-    for item in items if by_text else ():
-        if item.text is not None and _norm(item.text) == text:
-            return item.line
-    if step.cacheable and step.total:
-        position = len(items) - (step.total - step.index) - 1
-        if 0 <= position < len(items):
-            return items[position].line
-    return None
-
-
-# --- small helpers ----------------------------------------------------------------------------
+# --- small helpers --------------------------------------------------------------------------------
 
 
 def _position(step: Step) -> tuple[Any, ...]:
     return (step.target, step.platform, step.stage, step.index)
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _short(text: str, width: int = 40) -> str:
-    text = _norm(text)
+    text = norm(text)
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _outline_item(data: Any) -> OutlineItem:
-    item = _dict(data)
-    variables = _dict(item.get("vars"))
-    return OutlineItem(
-        line=item.get("line") if isinstance(item.get("line"), int) else 0,
-        stage=str(item.get("stage", "")),
-        keyword=str(item.get("keyword", "")),
-        text=item.get("text") if isinstance(item.get("text"), str) else None,
-        base=item.get("base") if isinstance(item.get("base"), str) else None,
-        copy_from=item.get("copy_from") if isinstance(item.get("copy_from"), str) else None,
-        vars=tuple((str(k), v if isinstance(v, str) else None) for k, v in variables.items()),
-    )
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
