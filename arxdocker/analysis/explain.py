@@ -225,7 +225,7 @@ def _reasons(causes: list[RootCause]) -> dict[str, str]:
                 reasons[step.id] = cause.headline()
         first = next((s for s in cause.steps if s.cacheable), None)
         for step in cause.cascades:
-            if first is None or cause.kind == "base-image":
+            if first is None or cause.kind in ("base-image", "no-cache"):
                 reasons[step.id] = cause.headline()
             else:
                 reasons[step.id] = f"parent rebuilt: {_short(first.instruction)}" + (
