@@ -44,6 +44,15 @@ def docker(*args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["docker", *args], capture_output=True, check=True, timeout=600, cwd=REPO)
 
 
+def why(done: subprocess.CompletedProcess[str]) -> str:
+    """The failure of an `arxdocker bake --json` run, for an assertion message."""
+    try:
+        total = json.loads(done.stdout)["total"]
+    except (ValueError, KeyError):
+        return done.stderr[-3000:] + done.stdout[-1000:]
+    return f"{done.stderr[-2000:]} error={total['error']} failure={total['failure']}"
+
+
 def counts(document: dict[str, Any]) -> dict[str, tuple[int, int]]:
     return {
         name: (report["summary"]["steps_cached"], report["summary"]["steps_total"])
@@ -89,13 +98,13 @@ def test_bake_registry_cache_round_trip_matches_analyze_of_a_plain_bake(
         str(history),
     ]
     cold = arxdocker(*common, "--progress", "quiet")
-    assert cold.returncode == 0, cold.stderr
+    assert cold.returncode == 0, why(cold)
     cold_doc = json.loads(cold.stdout)
     assert cold_doc["total"]["summary"]["steps_built"] > 0
 
     docker("buildx", "prune", "-af")
     warm = arxdocker(*common, "--progress", "plain", "--min-hit-rate", "100")
-    assert warm.returncode == 0, warm.stderr
+    assert warm.returncode == 0, why(warm)
     warm_doc = json.loads(warm.stdout)
     for name, (cached, total) in counts(warm_doc).items():
         assert total > 0 and cached == total, (name, cached, total)
@@ -132,7 +141,7 @@ def test_github_job_summary_and_annotation(engine_env: dict[str, str], tmp_path:
     github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)}
     history = ["--history", str(tmp_path / "h.jsonl")]
     done = arxdocker("bake", *TARGETS, "--json", "--progress", "quiet", *history, **github)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, why(done)
     document = json.loads(done.stdout)
     markdown = summary_file.read_text()
     for name, report in [*document["targets"].items(), ("**total**", document["total"])]:
@@ -160,3 +169,25 @@ def test_github_job_summary_and_annotation(engine_env: dict[str, str], tmp_path:
     # one target: buildx names its steps without the target
     assert "Failing step: `[test 2/2] RUN FAIL_TESTS=1 sh src/test.sh`" in failed_md
     assert "| webapp-test | " in failed_md and "| failed |" in failed_md
+
+
+def test_two_runners_one_registry(engine_env: dict[str, str], tmp_path: Path) -> None:
+    """A second dockerd bakes from the cache the first pushed: every step cached (acceptance 2)."""
+    runner_b = {
+        "ARXDOCKER_RUNNER_B_DIR": str(tmp_path / "runner-b"),
+        "PYTHON": sys.executable,
+        **NO_CI,
+    }
+    done = subprocess.run(
+        [str(REPO / "scripts" / "two_runners.sh")],
+        capture_output=True, text=True, check=False, cwd=REPO, timeout=600,
+        env={**os.environ, **runner_b},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    warm = next(line for line in lines if line.startswith("runner B from registry:"))
+    cold = next(line for line in lines if line.startswith("runner B cold:"))
+    cached, total = map(int, re.search(r"(\d+)/(\d+) cached", warm).groups())  # type: ignore[union-attr]
+    assert cached == total > 0
+    seconds = [float(re.search(r"in ([\d.]+) s", line)[1]) for line in (cold, warm)]  # type: ignore[index]
+    assert seconds[1] < seconds[0]
