@@ -1,4 +1,4 @@
-"""From BuildKit events to a build report: every step cached or rebuilt, with its time.
+"""From BuildKit events to a build report (analysis/model.py): each step cached or rebuilt.
 
 Pure functions over the event model. `ReportBuilder` folds events one at a time, so a report of
 a live build or of a huge saved log needs memory only for the vertices still in flight: a vertex
@@ -13,136 +13,26 @@ import heapq
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
+
+from arxdocker.analysis.model import (
+    REPORT_SCHEMA,
+    Failure,
+    Report,
+    Step,
+    StepStatus,
+    Summary,
+    report_header,
+)
 from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.progress.groups import ProgressGroups
 from arxdocker.progress.models import Event, TextLine, Vertex
 
-StepStatus = Literal["cached", "built", "error", "canceled"]
-REPORT_SCHEMA = "arxdocker.report/v1"
 LOG_TAIL_LINES = 10
 _LOG_TAIL_BYTES = 16 * 1024
 SLOWEST_COUNT = 5
 _BAKE_MARKER = "[internal] load local bake definitions"
 _CANCELED = "context canceled"
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One instruction step of the build, as it ended."""
-
-    id: str
-    name: str
-    target: str | None
-    platform: str | None
-    stage: str | None
-    index: int
-    total: int
-    instruction: str
-    status: StepStatus
-    duration_s: float | None
-    cacheable: bool
-    digest: str | None = None
-    error: str | None = None
-    log_tail: tuple[str, ...] = ()
-    started: float | None = None  # epoch seconds; None where the log has no clock (plain)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "target": self.target,
-            "platform": self.platform,
-            "stage": self.stage,
-            "index": self.index,
-            "total": self.total,
-            "instruction": self.instruction,
-            "status": self.status,
-            "duration_s": _round(self.duration_s),
-            "cacheable": self.cacheable,
-            "digest": self.digest,
-            "started": _round(self.started),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """Counts over instruction steps other than FROM that ran or were cached."""
-
-    steps_total: int = 0
-    steps_cached: int = 0
-    steps_built: int = 0
-    steps_failed: int = 0
-    steps_canceled: int = 0
-    failed_step: str | None = None
-
-    @property
-    def hit_rate(self) -> float | None:
-        return self.steps_cached / self.steps_total if self.steps_total else None
-
-    def to_dict(self) -> dict[str, Any]:
-        rate = self.hit_rate
-        return {
-            "steps_total": self.steps_total,
-            "steps_cached": self.steps_cached,
-            "steps_built": self.steps_built,
-            "steps_failed": self.steps_failed,
-            "steps_canceled": self.steps_canceled,
-            "hit_rate": None if rate is None else round(rate, 4),
-            "failed_step": self.failed_step,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    step: str
-    error: str
-    log_tail: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    source_format: str
-    steps: tuple[Step, ...]
-    summary: Summary
-    duration_s: float | None
-    error: str | None
-    failure: Failure | None
-    slowest: tuple[Step, ...]
-    warnings: int = 0
-
-    @property
-    def failed(self) -> bool:
-        return self.error is not None or self.summary.steps_failed > 0
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **report_header(self.source_format),
-            "steps": [step.to_dict() for step in self.steps],
-            **self.trailer_dict(),
-        }
-
-    def trailer_dict(self) -> dict[str, Any]:
-        """Everything after `steps`, so a huge report can be written with streamed steps."""
-        failure = self.failure
-        return {
-            "duration_s": _round(self.duration_s),
-            "summary": self.summary.to_dict(),
-            "slowest": [step.name for step in self.slowest],
-            "failure": None
-            if failure is None
-            else {"step": failure.step, "error": failure.error, "log_tail": list(failure.log_tail)},
-            "warnings": self.warnings,
-            "error": self.error,
-        }
-
-
-def report_header(source_format: str) -> dict[str, Any]:
-    return {"schema": REPORT_SCHEMA, "source": {"format": source_format}}
 
 
 @dataclass(slots=True)
@@ -380,5 +270,16 @@ def build_report(events: Iterable[Event], source_format: str) -> Report:
     return builder.finish(steps)
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
+# The report's types live in analysis/model.py; they are importable from here too.
+__all__ = [
+    "LOG_TAIL_LINES",
+    "REPORT_SCHEMA",
+    "Failure",
+    "Report",
+    "ReportBuilder",
+    "Step",
+    "StepStatus",
+    "Summary",
+    "build_report",
+    "report_header",
+]
