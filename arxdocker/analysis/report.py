@@ -14,7 +14,6 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-
 from arxdocker.analysis.model import (
     REPORT_SCHEMA,
     Failure,
