@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from arxdocker.analysis.bake import Ownership
-from arxdocker.build.cachespec import CachePlan, expand, parse_spec, render_spec
+from arxdocker.build.cachespec import CachePlan, expand
+from arxdocker.build.ci import robust_export
 from arxdocker.errors import ArxError
 
 
@@ -147,7 +148,7 @@ def cache_for(
         plan = expand(per_target, staging_suffix=staging_suffix)
         plan = CachePlan(
             plan.cache_from,
-            tuple(_robust(spec) for spec in plan.cache_to),
+            tuple(robust_export(spec) for spec in plan.cache_to),
             plan.kinds,
             plan.local_swaps,
         )
@@ -155,14 +156,6 @@ def cache_for(
         sets += [f"{target}.cache-from={spec}" for spec in plan.cache_from]
         sets += [f"{target}.cache-to={spec}" for spec in plan.cache_to]
     return BakeCache(tuple(sets), plans)
-
-
-def _robust(spec: str) -> str:
-    """An export that is `mode=max` and never fails the build."""
-    fields = parse_spec(spec)
-    fields.setdefault("mode", "max")
-    fields.setdefault("ignore-error", "true")
-    return render_spec(fields)
 
 
 def family(target: BakeTarget) -> str:

@@ -57,3 +57,13 @@ def default_cache(environ: Mapping[str, str]) -> str | None:
 
 def _true(value: str | None) -> bool:
     return value is not None and value.strip().lower() not in _FALSE
+
+
+def robust_export(spec: str) -> str:
+    """A cache export that is `mode=max` and never fails the build (`ignore-error=true`)."""
+    from arxdocker.build.cachespec import parse_spec, render_spec
+
+    fields = parse_spec(spec)
+    fields.setdefault("mode", "max")
+    fields.setdefault("ignore-error", "true")
+    return render_spec(fields)

@@ -94,6 +94,8 @@ def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool)
     config_args = dict(config.get("build_args", {}))
     build_args = {**config_args, **dict(parse_build_args(args.build_arg, environ))}
     cache = _cache_plan(args, config, tags)
+    if not (cache.cache_from or cache.cache_to or args.cache):
+        cache = _ci_default_cache(environ, args.target or config.get("target") or context.name)
     missing = gha_environment_missing(cache, dict(environ))
     if missing:
         raise ArxError(
@@ -160,3 +162,18 @@ def _cache_plan(args: Any, config: BuildConfig, tags: tuple[str, ...]) -> CacheP
     elif any(item.strip().lower() == "none" for item in shorthands):
         shorthands = [item for item in shorthands if item.strip().lower() != "none"]
     return plan(tuple(shorthands), tuple(cache_from), tuple(cache_to), tags=tags)
+
+
+def _ci_default_cache(environ: Mapping[str, str], name: str) -> CachePlan:
+    """In CI with no cache configured: `registry:$ARXDOCKER_CACHE_REF/NAME:cache`, or gha on
+    GitHub Actions (see `arxdocker.build.ci`); elsewhere, none."""
+    from arxdocker.build.ci import default_cache, robust_export
+
+    shorthand = default_cache(environ)
+    if shorthand is None:
+        return CachePlan()
+    if shorthand.startswith("registry:"):
+        shorthand = f"{shorthand.rstrip('/')}/{name}:cache"
+    found = plan((shorthand,))
+    exports = tuple(robust_export(spec) for spec in found.cache_to)
+    return CachePlan(found.cache_from, exports, found.kinds, found.local_swaps)

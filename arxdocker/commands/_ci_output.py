@@ -7,19 +7,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from arxdocker.build.bake import BakeTarget
-    from arxdocker.build.bake_session import BakeOutcome
+    from arxdocker.analysis.bake import BakeReport
     from arxdocker.build.ci import CiEnvironment
 
 
 def publish(
     ci: CiEnvironment,
-    outcome: BakeOutcome,
-    targets: list[BakeTarget],
-    cwd: Path,
+    report: BakeReport,
     *,
+    dockerfiles: dict[str, Path],
+    text_lines: list[str],
+    cwd: Path,
     annotations_to: TextIO,
 ) -> None:
+    """Append the job summary (GITHUB_STEP_SUMMARY) and print the failure's annotation."""
     import sys
 
     if ci.summary_path:
@@ -27,7 +28,7 @@ def publish(
 
         try:
             with Path(ci.summary_path).open("a", encoding="utf-8") as handle:
-                handle.write(job_summary(outcome.report))
+                handle.write(job_summary(report))
         except OSError as error:
             print(
                 f"arxdocker: warning: cannot write the job summary to {ci.summary_path}: "
@@ -35,29 +36,31 @@ def publish(
                 file=sys.stderr,
             )
     if ci.annotations:
-        annotation = failure_annotation(outcome, targets, cwd)
+        annotation = failure_annotation(report, dockerfiles, text_lines, cwd)
         if annotation:
             annotations_to.write(annotation)
             annotations_to.flush()
 
 
-def failure_annotation(outcome: BakeOutcome, targets: list[BakeTarget], cwd: Path) -> str | None:
+def failure_annotation(
+    report: BakeReport, dockerfiles: dict[str, Path], text_lines: list[str], cwd: Path
+) -> str | None:
     """`::error file=…,line=N::` at the failing instruction, or None when nothing failed."""
     from arxdocker.analysis.failure_line import instruction_line, snippet_location
     from arxdocker.render.github_annotations import error_annotation
 
-    total = outcome.report.total
+    total = report.total
     failure = total.failure
     if failure is None:
         return None
     step = next((step for step in total.steps if step.status == "error"), None)
-    by_name = {target.name: target for target in targets}
-    target = by_name.get(step.target or "") if step is not None else None
-    if target is None and len(targets) == 1:
-        target = targets[0]
-    dockerfile = target.dockerfile if target is not None else cwd / "Dockerfile"
+    dockerfile = dockerfiles.get(step.target or "") if step is not None else None
+    if dockerfile is None:
+        dockerfile = next(iter(dockerfiles.values())) if len(dockerfiles) == 1 else None
+    if dockerfile is None:
+        dockerfile = cwd / "Dockerfile"
     line = None
-    located = snippet_location(outcome.text_lines)
+    located = snippet_location(text_lines)
     if located is not None and Path(located[0]).name == dockerfile.name:
         line = located[1]
     if line is None and step is not None:

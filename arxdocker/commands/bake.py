@@ -145,7 +145,14 @@ def run(args: argparse.Namespace) -> int:
     if ci is not None:
         from arxdocker.commands._ci_output import publish
 
-        publish(ci, outcome, targets, cwd, annotations_to=sys.stderr if args.json else sys.stdout)
+        publish(
+            ci,
+            outcome.report,
+            dockerfiles={target.name: target.dockerfile for target in targets},
+            text_lines=outcome.text_lines,
+            cwd=cwd,
+            annotations_to=sys.stderr if args.json else sys.stdout,
+        )
     if outcome.gate:
         print(f"arxdocker: error: {outcome.gate}", file=sys.stderr)
     return outcome.exit_code

@@ -135,4 +135,23 @@ def run(args: argparse.Namespace) -> int:
         from arxdocker.commands.explain import print_why_rebuilt
 
         print_why_rebuilt(outcome.record.to_dict(), settings.history)
+    from arxdocker.build.ci import detect
+
+    ci = detect(os.environ)
+    if ci is not None:  # the job summary and the failure's annotation (docs/ci.md)
+        from pathlib import Path
+
+        from arxdocker.analysis.bake import BakeReport
+        from arxdocker.commands._ci_output import publish
+
+        request = settings.request
+        name = request.options.target or request.context.name
+        publish(
+            ci,
+            BakeReport(outcome.report, {name: outcome.report}),
+            dockerfiles={name: request.dockerfile},
+            text_lines=[],
+            cwd=Path.cwd(),
+            annotations_to=sys.stderr if settings.json else sys.stdout,
+        )
     return outcome.exit_code

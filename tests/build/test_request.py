@@ -99,3 +99,19 @@ def test_usage_errors_are_one_line(tmp_path: Path, argv: list[str], message: str
     (tmp_path / "Dockerfile").write_text("FROM scratch\n")
     with pytest.raises(ArxError, match=message):
         make_settings(parse(str(tmp_path), *argv), {}, stderr_is_tty=False)
+
+
+def test_ci_without_a_cache_uses_the_cache_ref_per_target(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    environ = {"GITLAB_CI": "true", "ARXDOCKER_CACHE_REF": "reg.example/g/cache"}
+    request = make_settings(parse(str(tmp_path), "--target", "test"), environ, stderr_is_tty=False)
+    assert request.request.cache.cache_to == (
+        "type=registry,ref=reg.example/g/cache/test:cache,mode=max,ignore-error=true",
+    )
+    github = {"GITHUB_ACTIONS": "true", "ACTIONS_CACHE_URL": "u", "ACTIONS_RUNTIME_TOKEN": "t"}
+    gha = make_settings(parse(str(tmp_path)), github, stderr_is_tty=False).request.cache
+    assert gha.cache_to == ("type=gha,scope=buildkit,mode=max,ignore-error=true",)
+    # a configured or given cache wins, and outside CI nothing is added
+    given = parse(str(tmp_path), "--cache", "none")
+    assert make_settings(given, environ, stderr_is_tty=False).request.cache.cache_to == ()
+    assert make_settings(parse(str(tmp_path)), {}, stderr_is_tty=False).request.cache.kinds == ()

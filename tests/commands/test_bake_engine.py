@@ -191,3 +191,23 @@ def test_two_runners_one_registry(engine_env: dict[str, str], tmp_path: Path) ->
     assert cached == total > 0
     seconds = [float(re.search(r"in ([\d.]+) s", line)[1]) for line in (cold, warm)]  # type: ignore[index]
     assert seconds[1] < seconds[0]
+
+
+def test_build_in_github_actions_writes_the_summary_and_annotates_a_failure(
+    engine_env: dict[str, str], tmp_path: Path
+) -> None:
+    summary_file = tmp_path / "summary.md"
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)}
+    failing = arxdocker(
+        "build", "dockerfiles/webapp", "--target", "test", "--build-arg", "FAIL_TESTS=1",
+        "--build-arg", f"BUST={secrets.token_hex(4)}", "--progress", "quiet", "--json",
+        "--history", str(tmp_path / "h.jsonl"), **github,
+    )  # fmt: skip
+    assert failing.returncode == 1, failing.stderr
+    summary = json.loads(failing.stdout)["summary"]
+    # with --json, stdout holds the document and the annotation goes to stderr
+    (annotation,) = [line for line in failing.stderr.splitlines() if line.startswith("::error ")]
+    assert annotation.startswith("::error file=dockerfiles/webapp/Dockerfile,line=18,title=")
+    cells = f"| test | {summary['steps_cached']}/{summary['steps_total']} | "
+    assert cells in summary_file.read_text()
+    assert "Failing step: `[test 2/2] RUN FAIL_TESTS=1 sh src/test.sh`" in summary_file.read_text()
