@@ -211,3 +211,19 @@ def test_build_in_github_actions_writes_the_summary_and_annotates_a_failure(
     cells = f"| test | {summary['steps_cached']}/{summary['steps_total']} | "
     assert cells in summary_file.read_text()
     assert "Failing step: `[test 2/2] RUN FAIL_TESTS=1 sh src/test.sh`" in summary_file.read_text()
+
+
+def test_setup_problems_are_one_line_errors(engine_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "docker-bake.hcl").write_text('target "app" {\n  context = \n}\n')
+    broken = subprocess.run(
+        [sys.executable, "-m", "arxdocker", "bake"],
+        capture_output=True, text=True, check=False, cwd=tmp_path, timeout=120,
+        env={**os.environ, **NO_CI},
+    )  # fmt: skip
+    assert broken.returncode == 2
+    (line,) = broken.stderr.strip().splitlines()
+    assert line.startswith("arxdocker: error: buildx bake cannot read the definition: ")
+    unknown = arxdocker("bake", "webapp", "--cache", "inline")
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("arxdocker: error: bake --cache 'inline' is not one of")
+    assert arxdocker("bake", "--min-hit-rate", "120").returncode == 2
