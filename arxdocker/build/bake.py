@@ -61,11 +61,14 @@ def build_argv(
     cache: BakeCache,
     *,
     builder: str | None = None,
+    metadata_file: str | None = None,
     docker: str = "docker",
 ) -> list[str]:
     argv = bake_command(files, [*sets, *cache.sets], docker=docker)
     if builder:
         argv += ["--builder", builder]
+    if metadata_file:
+        argv += ["--metadata-file", metadata_file]
     return [*argv, "--progress", "rawjson", *targets]
 
 

@@ -21,6 +21,7 @@ from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
 from arxdocker.build.cachewatch import CacheWatch
+from arxdocker.build.image import describe_image
 from arxdocker.build.launch import INTERRUPTED_EXIT, inspect_builder
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.recording import make_record
@@ -57,6 +58,7 @@ def run_bake(
     display: Display | None = None,
     builder: str | None = None,
     echo: Callable[[bytes], None] | None = None,
+    metadata_file: str | None = None,
 ) -> BakeOutcome:
     from arxdocker.build.driver import BuildxProcess
 
@@ -110,6 +112,7 @@ def run_bake(
         exit_code = 1
     builder_info = builder_job.result()
     versions = versions_job.result() or {}
+    metadata = _metadata(metadata_file)
     records = []
     for target in targets:
         inputs = input_jobs[target.name].result() or {}
@@ -130,6 +133,7 @@ def run_bake(
                 min_hit_rate=min_hit_rate,
                 messages=messages,
                 gate_failed=gate is not None,
+                metadata=metadata.get(target.name) or {},
             )
         )
     return BakeOutcome(bake, records, exit_code, status, messages, text_lines, gate)
@@ -151,6 +155,7 @@ def _record(
     min_hit_rate: float | None,
     messages: list[str],
     gate_failed: bool,
+    metadata: dict[str, Any],
 ) -> Record:
     options = BuildOptions(
         context=str(target.context),
@@ -187,10 +192,24 @@ def _record(
         builder_info=builder_info,
         versions=versions,
         inputs=inputs,
-        image={},
+        image=describe_image(options, metadata, exit_code),
         messages=list(messages),
         gate_failed=gate_failed,
     )
+
+
+def _metadata(path: str | None) -> dict[str, Any]:
+    """buildx bake's `--metadata-file`: per target, the image digest and name."""
+    if not path:
+        return {}
+    import json
+
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _empty(total: Report) -> Report:

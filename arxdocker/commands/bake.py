@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from arxdocker.build.bake import BakeCache
+    from arxdocker.build.bake_session import BakeOutcome
 
 EPILOG = """\
 examples:
@@ -82,6 +83,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
     import sys
+    import tempfile
     from pathlib import Path
 
     from arxdocker.build import bake
@@ -98,7 +100,11 @@ def run(args: argparse.Namespace) -> int:
     shorthand = args.cache or default_cache(os.environ)
     cache = bake.cache_for([target.name for target in targets], shorthand)
     _check_cache(cache, args.builder, os.environ)
-    argv = bake.build_argv(args.file, args.set, args.targets, cache, builder=args.builder)
+    handle, metadata_file = tempfile.mkstemp(prefix="arxdocker-bake-", suffix=".json")
+    os.close(handle)
+    argv = bake.build_argv(
+        args.file, args.set, args.targets, cache, builder=args.builder, metadata_file=metadata_file
+    )
     progress = args.progress
     if progress == "auto":
         progress = "tty" if sys.stderr.isatty() else "plain"
@@ -115,32 +121,23 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.buffer.write(line)
             sys.stderr.buffer.flush()
 
-    with BuildOutput(progress) as output:
-        outcome = run_bake(
-            argv,
-            targets,
-            cache,
-            history=history,
-            min_hit_rate=args.min_hit_rate,
-            display=output.display,
-            builder=args.builder,
-            echo=echo,
-        )
+    try:
+        with BuildOutput(progress) as output:
+            outcome = run_bake(
+                argv,
+                targets,
+                cache,
+                history=history,
+                min_hit_rate=args.min_hit_rate,
+                display=output.display,
+                builder=args.builder,
+                echo=echo,
+                metadata_file=metadata_file,
+            )
+    finally:
+        Path(metadata_file).unlink(missing_ok=True)
     problems = [issue for record in outcome.records for issue in save(record.to_dict(), history)]
-    for message in dict.fromkeys([*outcome.messages, *problems]):
-        print(f"arxdocker: warning: {message}", file=sys.stderr)
-    if args.json:
-        import json
-
-        from arxdocker.analysis.bake import bake_report_dict
-
-        sys.stdout.write(json.dumps(bake_report_dict(outcome.report), indent=2) + "\n")
-    else:
-        from arxdocker.render.bake_table import render_bake
-        from arxdocker.render.theme import make_console
-
-        render_bake(outcome.report, make_console())
-    sys.stdout.flush()
+    _show(args, outcome, [*outcome.messages, *problems])
     ci = detect(os.environ)
     if ci is not None:
         from arxdocker.commands._ci_output import publish
@@ -156,6 +153,26 @@ def run(args: argparse.Namespace) -> int:
     if outcome.gate:
         print(f"arxdocker: error: {outcome.gate}", file=sys.stderr)
     return outcome.exit_code
+
+
+def _show(args: argparse.Namespace, outcome: BakeOutcome, warnings: list[str]) -> None:
+    """The warnings on stderr, then the report per target (or its JSON) on stdout."""
+    import sys
+
+    for message in dict.fromkeys(warnings):
+        print(f"arxdocker: warning: {message}", file=sys.stderr)
+    if args.json:
+        import json
+
+        from arxdocker.analysis.bake import bake_report_dict
+
+        sys.stdout.write(json.dumps(bake_report_dict(outcome.report), indent=2) + "\n")
+    else:
+        from arxdocker.render.bake_table import render_bake
+        from arxdocker.render.theme import make_console
+
+        render_bake(outcome.report, make_console())
+    sys.stdout.flush()
 
 
 def _check_cache(cache: BakeCache, builder: str | None, environ: Mapping[str, str]) -> None:

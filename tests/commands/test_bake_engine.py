@@ -134,6 +134,8 @@ def test_bake_registry_cache_round_trip_matches_analyze_of_a_plain_bake(
         assert record["status"] == "ok"
         assert record["summary"]["hit_rate"] == 1.0
         assert record["cache"]["from"] == [f"type=registry,ref={prefix}/{record['target']}:cache"]
+        assert record["image"]["digest"].startswith("sha256:")  # buildx bake's --metadata-file
+        assert record["image"]["layers"] > 0
 
 
 def test_github_job_summary_and_annotation(engine_env: dict[str, str], tmp_path: Path) -> None:
