@@ -78,3 +78,13 @@ def test_a_target_with_no_step_is_listed_empty() -> None:
     document = bake_report_dict(split)
     assert document["schema"] == "arxdocker.bake-report/v1"
     assert set(document["targets"]) == {"app", "test", "docs"}  # type: ignore[arg-type]
+
+
+def test_a_one_target_bake_gives_every_step_the_target_and_its_stage_back() -> None:
+    # buildx names a lone target's steps `[test 2/2]`: the report reads `test` as the target.
+    split = split_by_target(report_of("failing-run.rawjson.log"), ["webapp-test"])
+    (only,) = split.targets.values()
+    assert {step.target for step in only.steps} == {"webapp-test"}
+    assert {step.stage for step in only.steps} == {"deps", "test"}
+    assert only.summary == split.total.summary
+    assert split.total.failure is not None

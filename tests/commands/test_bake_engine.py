@@ -229,3 +229,17 @@ def test_setup_problems_are_one_line_errors(engine_env: dict[str, str], tmp_path
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("arxdocker: error: bake --cache 'inline' is not one of")
     assert arxdocker("bake", "--min-hit-rate", "120").returncode == 2
+
+
+def test_bake_local_cache_per_target_round_trip(engine_env: dict[str, str], tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    history = ["--history", str(tmp_path / "h.jsonl")]
+    for _run in ("cold", "warm"):
+        docker("buildx", "prune", "-af")
+        done = arxdocker("bake", "webapp", "docsite", "--cache", f"local:{cache}", "--json",
+                         "--progress", "quiet", *history)  # fmt: skip
+        assert done.returncode == 0, why(done)
+        assert sorted(path.name for path in cache.iterdir()) == ["docsite", "webapp"]
+        assert all((cache / name / "index.json").is_file() for name in ("docsite", "webapp"))
+    for name, (cached, total) in counts(json.loads(done.stdout)).items():
+        assert cached == total > 0, name
