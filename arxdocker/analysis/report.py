@@ -87,17 +87,20 @@ class ReportBuilder:
                 self._error = event.text[len("ERROR: ") :].strip()
             return []
         # A progress group (e.g. `COPY --link` and its `LINK` merge) is one step.
-        event = self._groups.apply(event)
-        for vertex in event.vertexes:
-            self._update(vertex)
+        if event.vertexes or self._groups:
+            event = self._groups.apply(event)
+            for vertex in event.vertexes:
+                self._update(vertex)
+        vertices = self._vertices
         for log in event.logs:
-            state = self._vertices.get(log.vertex)
+            state = vertices.get(log.vertex)
             if state is not None:
                 if state.logs is None:
                     state.logs = deque(maxlen=LOG_TAIL_LINES)
                 # Only the tail of a log can be shown: keep little of a big chunk.
                 state.logs.append(log.data[-_LOG_TAIL_BYTES:])
-        self._warnings += len(event.warnings)
+        if event.warnings:
+            self._warnings += len(event.warnings)
         if len(self._settling) <= self._settle_after:
             return []
         settled = []

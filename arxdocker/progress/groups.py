@@ -31,12 +31,18 @@ class ProgressGroups:
         self._groups: dict[str, _Group] = {}
         self._group_of: dict[str, str] = {}  # member digest -> group id
 
+    def __bool__(self) -> bool:
+        """Whether any group has been seen (logs of its members must then be re-keyed)."""
+        return bool(self._group_of)
+
     def apply(self, status: SolveStatus) -> SolveStatus:
-        grouped = any(vertex.progress_group is not None for vertex in status.vertexes)
-        if not grouped and not (
-            self._group_of and any(log.vertex in self._group_of for log in status.logs)
-        ):
-            return status
+        for vertex in status.vertexes:
+            if vertex.progress_group is not None:
+                break
+        else:
+            group_of = self._group_of
+            if not group_of or all(log.vertex not in group_of for log in status.logs):
+                return status
         vertexes = tuple(self._vertex(vertex) for vertex in status.vertexes)
         logs = tuple(self._log(log) for log in status.logs)
         return SolveStatus(vertexes, status.statuses, logs, status.warnings)
