@@ -321,14 +321,14 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
-@pytest.mark.slow
-def test_sigint_ends_the_child_within_2s_and_records_interrupted(tmp_path: Path, base: str) -> None:
+def _start_long_build(context: Path, base: str) -> subprocess.Popen[bytes]:
+    """An `arxdocker build` whose RUN sleeps for a minute, returned once the RUN has started."""
     nonce = secrets.token_hex(4)
-    (tmp_path / "Dockerfile").write_text(
+    (context / "Dockerfile").write_text(
         f"ARG BASE_IMAGE\nFROM ${{BASE_IMAGE}}\nRUN echo started-{nonce} && sleep 60\n"
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "arxdocker", "build", str(tmp_path), "--progress", "plain",
+        [sys.executable, "-m", "arxdocker", "build", str(context), "--progress", "plain",
          "--build-arg", f"BASE_IMAGE={base}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
@@ -338,6 +338,12 @@ def test_sigint_ends_the_child_within_2s_and_records_interrupted(tmp_path: Path,
         if f"started-{nonce}" in line.decode() and "RUN" not in line.decode():
             break
         assert time.monotonic() < deadline, "the RUN step never started"
+    return process
+
+
+@pytest.mark.slow
+def test_sigint_ends_the_child_within_2s_and_records_interrupted(tmp_path: Path, base: str) -> None:
+    process = _start_long_build(tmp_path, base)
     children = _children(process.pid)
     assert children, "no buildx child found"
     process.send_signal(signal.SIGINT)
@@ -426,19 +432,7 @@ def test_python_on_whales_backend_gives_the_same_report(site: Path) -> None:
 @pytest.mark.slow
 def test_sigterm_and_sighup_end_the_build_like_ctrl_c(tmp_path: Path, base: str) -> None:
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        nonce = secrets.token_hex(4)
-        (tmp_path / "Dockerfile").write_text(
-            f"ARG BASE_IMAGE\nFROM ${{BASE_IMAGE}}\nRUN echo started-{nonce} && sleep 60\n"
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "arxdocker", "build", str(tmp_path), "--progress", "plain",
-             "--build-arg", f"BASE_IMAGE={base}"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
-        assert process.stderr is not None
-        for line in process.stderr:
-            if f"started-{nonce}" in line.decode() and "RUN" not in line.decode():
-                break
+        process = _start_long_build(tmp_path, base)
         children = _children(process.pid)
         process.send_signal(sig)
         assert process.wait(timeout=10) == 130
