@@ -191,16 +191,7 @@ def stage_needs(target: BakeTarget) -> frozenset[str] | None:
         if index in needed:
             continue
         needed.add(index)
-        stage = model.stages[index]
-        if stage.base_stage is not None:
-            todo.append(stage.base_stage)
-        for instruction in stage.instructions:
-            refs = instruction.flag_values("from")
-            refs += [m.get("from", "") for m in instruction.mounts() if m.get("from")]
-            for ref in refs:
-                other = model.stage(model.expand(instruction, ref))
-                if other is not None:
-                    todo.append(other.index)
+        todo.extend(model.dependencies(model.stages[index]))
     names = set()
     for index in needed:
         stage = model.stages[index]

@@ -50,20 +50,23 @@ class StageModel:
     def expand(self, instruction: Instruction, text: str) -> str:
         return expand(text, self.scope(instruction))
 
+    def dependencies(self, stage: Stage) -> set[int]:
+        """Indexes of the stages `stage` builds FROM, copies `--from` or mounts `from=`."""
+        used: set[int] = set()
+        if stage.base_stage is not None:
+            used.add(stage.base_stage)
+        for instruction in stage.instructions:
+            refs = instruction.flag_values("from")
+            refs += [m.get("from", "") for m in instruction.mounts() if m.get("from")]
+            for ref in refs:
+                target = self.stage(self.expand(instruction, ref))
+                if target is not None:
+                    used.add(target.index)
+        return used
+
     def referenced(self) -> set[int]:
         """Indexes of stages other stages build from or copy from."""
-        used: set[int] = set()
-        for stage in self.stages:
-            if stage.base_stage is not None:
-                used.add(stage.base_stage)
-            for instruction in stage.instructions:
-                refs = instruction.flag_values("from")
-                refs += [m.get("from", "") for m in instruction.mounts() if m.get("from")]
-                for ref in refs:
-                    target = self.stage(self.expand(instruction, ref))
-                    if target is not None:
-                        used.add(target.index)
-        return used
+        return {index for stage in self.stages for index in self.dependencies(stage)}
 
     @property
     def final(self) -> Stage | None:
