@@ -1,16 +1,16 @@
 """A small reading of a Dockerfile: stages, COPY/ADD sources, and the build features it uses.
 
 Only what a build record needs: which context paths each COPY/ADD reads (to hash them) and which
-cache-friendly features appear. The full parser lives in `arxdocker/dockerfile/`; this reader
-handles line continuations, comments, JSON and shell forms, flags and heredoc bodies (skipped).
+cache-friendly features appear, read from the instructions of the parser in `arxdocker/dockerfile/`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from dataclasses import dataclass
+
+from arxdocker.dockerfile import DockerfileParseError, parse_text
 
 _HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
 
@@ -35,54 +35,30 @@ class ContextCopy:
 
 
 def instructions(text: str) -> list[Instruction]:
-    """Logical instructions: continuations joined, comments and heredoc bodies dropped."""
-    result: list[Instruction] = []
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        start = index
-        raw = lines[index]
-        index += 1
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        parts = [stripped]
-        while parts[-1].endswith("\\") and index < len(lines):
-            parts[-1] = parts[-1][:-1]
-            nxt = lines[index].strip()
-            index += 1
-            if nxt.startswith("#"):
-                parts.append("\\")  # a comment inside a continuation is dropped
-                continue
-            parts.append(nxt)
-        logical = " ".join(part for part in parts if part != "\\").strip()
-        for marker in _HEREDOC.findall(logical):
-            while index < len(lines) and lines[index].strip() != marker:
-                index += 1
-            index += 1
-        keyword, _, rest = logical.partition(" ")
-        flags, args = _split_flags(rest.strip())
-        result.append(Instruction(start + 1, keyword.upper(), flags, args, logical))
-    return result
-
-
-def _split_flags(rest: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    flags: list[str] = []
-    while rest.startswith("--"):
-        flag, _, rest = rest.partition(" ")
-        flags.append(flag)
-        rest = rest.lstrip()
-    if rest.startswith("["):
-        try:
-            words = json.loads(rest)
-            if isinstance(words, list) and all(isinstance(w, str) for w in words):
-                return tuple(flags), tuple(words)
-        except ValueError:
-            pass
+    """Logical instructions, read by the project's BuildKit-faithful parser (heredocs, escape
+    directives, continuations with comments); an unparseable file has none here, since buildx
+    itself will refuse it."""
     try:
-        return tuple(flags), tuple(shlex.split(rest, posix=True))
+        parsed = parse_text(text)
+    except DockerfileParseError:
+        return []
+    return [
+        Instruction(
+            instr.line,
+            instr.keyword,
+            tuple(flag.raw for flag in instr.flags),
+            tuple(instr.args) if instr.json else _words(instr.rest),
+            instr.original,
+        )
+        for instr in parsed.instructions
+    ]
+
+
+def _words(rest: str) -> tuple[str, ...]:
+    try:
+        return tuple(shlex.split(rest, posix=True))
     except ValueError:
-        return tuple(flags), tuple(rest.split())
+        return tuple(rest.split())
 
 
 def context_copies(text: str) -> list[ContextCopy]:
