@@ -1,7 +1,10 @@
 """`compare` and `check` over records of real builds (issue 6, acceptance 2 and 3).
 
-A copy of dockerfiles/webapp is built on the engine: twice warm, once after a source edit, once
-with --no-cache. Nothing is pruned; the edit carries a fresh token so its steps always miss.
+A copy of dockerfiles/webapp is built on the engine: cold, twice warm, once after a source edit,
+once with --no-cache. Nothing is pruned. The copy's dependency manifest names a package of its
+own, so every step's cache record is made by this test. Without it, run after
+test_bake_engine.py (which prunes and re-imports webapp's cache from a registry and a local
+folder), the warm builds came out cached but the edited one rebuilt the deps stage too.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ def test_compare_marks_the_edited_steps_and_check_gates_a_no_cache_build(
 ) -> None:
     context = tmp_path / "webapp"
     shutil.copytree(WEBAPP, context)
+    with (context / "deps.txt").open("a") as manifest:
+        manifest.write(f"compare-{secrets.token_hex(4)} 1.0.0\n")
     history = tmp_path / "history.jsonl"
 
     def build(*extra: str) -> None:
@@ -44,7 +49,7 @@ def test_compare_marks_the_edited_steps_and_check_gates_a_no_cache_build(
                            *extra)  # fmt: skip
         assert result.returncode == 0, result.stderr
 
-    build()
+    build()  # cold: the manifest is new
     build()
     build()
     warm = arxdocker("check", "--baseline", "last~1", "--history", str(history))
