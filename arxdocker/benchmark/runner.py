@@ -30,20 +30,14 @@ class Run:
 
 def run_build(build_args: Any, labels: dict[str, Any], display: Display | None = None) -> Run:
     """Build once with `build_args` (an `arxdocker build` namespace) and record it."""
-    from arxdocker.build.launch import launch
     from arxdocker.build.request import make_settings
-    from arxdocker.build.session import follow
+    from arxdocker.build.session import retry_if_export_race, run_once
     from arxdocker.history.store import save
 
     settings = make_settings(build_args, os.environ, stderr_is_tty=False)
-    launched = launch(settings.request)
-    try:
-        outcome = follow(launched, display)
-    except BaseException:
-        launched.interrupt()
-        raise
-    finally:
-        launched.cleanup()
+    first = run_once(settings.request, display)
+    # the retry's note lands in the record's and the run's warnings
+    outcome = retry_if_export_race(first, settings.request, lambda message: None)
     record = {**outcome.record.to_dict(), "labels": labels}
     problems = save(record, settings.history, None)
     return Run(

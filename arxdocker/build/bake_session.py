@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,6 +21,7 @@ from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
 from arxdocker.build.cachewatch import CacheWatch
+from arxdocker.build.export_race import merge_record, merge_report, retried_note
 from arxdocker.build.image import describe_image
 from arxdocker.build.launch import INTERRUPTED_EXIT, inspect_builder
 from arxdocker.build.options import BuildOptions
@@ -137,6 +138,35 @@ def run_bake(
             )
         )
     return BakeOutcome(bake, records, exit_code, status, messages, text_lines, gate)
+
+
+def merge_bake_retry(
+    first: BakeOutcome, retry: BakeOutcome, min_hit_rate: float | None
+) -> BakeOutcome:
+    """One outcome for a bake whose export was retried (see `export_race`): the first run's
+    steps per target, the retry's verdict, the hit rate gate judged on the first run."""
+    note = retried_note(retry.exit_code)
+    retried = {record.target: record for record in retry.records}
+    report = BakeReport(
+        merge_report(first.report.total, retry.report.total),
+        {
+            name: merge_report(target, retry.report.targets.get(name, target))
+            for name, target in first.report.targets.items()
+        },
+    )
+    exit_code = retry.exit_code
+    gate = _gate(report.total, min_hit_rate) if exit_code == 0 else None
+    if gate:
+        exit_code = 1
+    records = []
+    for record in first.records:
+        merged = merge_record(record, retried.get(record.target, record), note)
+        if gate:
+            merged = replace(merged, exit_code=1, min_hit_rate_failed=True)
+        records.append(merged)
+    messages = [*first.messages, note]
+    messages += [message for message in retry.messages if message not in messages]
+    return BakeOutcome(report, records, exit_code, retry.status, messages, retry.text_lines, gate)
 
 
 def _record(

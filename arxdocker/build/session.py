@@ -17,11 +17,19 @@ from arxdocker.analysis.report import Report, ReportBuilder, Step
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.cachewatch import CacheWatch
+from arxdocker.build.export_race import (
+    is_export_race,
+    merge_record,
+    merge_report,
+    retried_note,
+    retry_notice,
+)
 from arxdocker.build.image import describe_image, early_image_ref, image_exported, image_info
 from arxdocker.build.inputs import gather_inputs
-from arxdocker.build.launch import INTERRUPTED_EXIT, Launched, inspect_builder
+from arxdocker.build.launch import INTERRUPTED_EXIT, Launched, inspect_builder, launch
 from arxdocker.build.recording import make_record, redacted_record
 from arxdocker.build.redact import Redactor, looks_secret, redact_report
+from arxdocker.build.request import BuildRequest
 from arxdocker.errors import ProgressParseError
 from arxdocker.history.record import Record
 from arxdocker.progress.models import Event
@@ -163,6 +171,51 @@ def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _
     if run.status != "interrupted" and run.exit_code != 0:
         run.status = "failed"
     return run
+
+
+def run_once(request: BuildRequest, display: Display | None = None) -> BuildOutcome:
+    """Launch buildx, follow it to the end, and clean up after it."""
+    launched = launch(request)
+    try:
+        return follow(launched, display)
+    except BaseException:
+        launched.interrupt()
+        raise
+    finally:
+        launched.cleanup()
+
+
+def retry_if_export_race(
+    first: BuildOutcome, request: BuildRequest, notify: Callable[[str], None]
+) -> BuildOutcome:
+    """`first`, or, when only the engine's unpack race failed it, first merged with a rerun."""
+    if not is_export_race(first.report):
+        return first
+    notify(retry_notice())
+    return merge_retry(first, run_once(request), request.min_hit_rate)
+
+
+def merge_retry(
+    first: BuildOutcome, retry: BuildOutcome, min_hit_rate: float | None
+) -> BuildOutcome:
+    """One outcome for a build whose export was retried (see `export_race`).
+
+    The hit rate gate is judged on the first run: the retry is fully cached by construction.
+    """
+    note = retried_note(retry.exit_code)
+    report = merge_report(first.report, retry.report)
+    exit_code = retry.exit_code
+    gate = _gate(report, min_hit_rate) if exit_code == 0 else None
+    if gate:
+        exit_code = 1
+    record = replace(
+        merge_record(first.record, retry.record, note),
+        exit_code=exit_code,
+        min_hit_rate_failed=gate is not None,
+    )
+    messages = [*first.messages, note]
+    messages += [message for message in retry.messages if message not in messages]
+    return BuildOutcome(report, record, exit_code, messages, gate)
 
 
 def _gate(report: Report, min_hit_rate: float | None) -> str | None:

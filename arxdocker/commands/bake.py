@@ -22,12 +22,13 @@ exit codes: buildx's exit code; 1 when the hit rate is below --min-hit-rate;
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
-    from arxdocker.build.bake import BakeCache
+    from arxdocker.build.bake import BakeCache, BakeTarget
     from arxdocker.build.bake_session import BakeOutcome
 
 EPILOG = """\
@@ -110,32 +111,17 @@ def run(args: argparse.Namespace) -> int:
         progress = "tty" if sys.stderr.isatty() else "plain"
     history = Path(args.history) if args.history else cwd / ".arxdocker" / "history.jsonl"
 
-    from arxdocker.build.bake_session import run_bake
     from arxdocker.history.store import save
-    from arxdocker.render.build_output import BuildOutput
 
-    echo = None
-    if progress == "rawjson":
-
-        def echo(line: bytes) -> None:
-            sys.stderr.buffer.write(line)
-            sys.stderr.buffer.flush()
-
-    try:
-        with BuildOutput(progress) as output:
-            outcome = run_bake(
-                argv,
-                targets,
-                cache,
-                history=history,
-                min_hit_rate=args.min_hit_rate,
-                display=output.display,
-                builder=args.builder,
-                echo=echo,
-                metadata_file=metadata_file,
-            )
-    finally:
-        Path(metadata_file).unlink(missing_ok=True)
+    outcome = _bake(
+        args,
+        argv,
+        targets=targets,
+        cache=cache,
+        history=history,
+        progress=progress,
+        metadata_file=metadata_file,
+    )
     problems = [issue for record in outcome.records for issue in save(record.to_dict(), history)]
     _show(args, outcome, [*outcome.messages, *problems])
     ci = detect(os.environ)
@@ -153,6 +139,56 @@ def run(args: argparse.Namespace) -> int:
     if outcome.gate:
         print(f"arxdocker: error: {outcome.gate}", file=sys.stderr)
     return outcome.exit_code
+
+
+def _bake(
+    args: argparse.Namespace,
+    argv: list[str],
+    *,
+    targets: list[BakeTarget],
+    cache: BakeCache,
+    history: Path,
+    progress: str,
+    metadata_file: str,
+) -> BakeOutcome:
+    """Run the bake with its display; once more if the engine lost the unpack race."""
+    import sys
+    from pathlib import Path
+
+    from arxdocker.build.bake_session import merge_bake_retry, run_bake
+    from arxdocker.build.export_race import is_export_race, retry_notice
+    from arxdocker.render.build_output import BuildOutput
+
+    echo = None
+    if progress == "rawjson":
+
+        def echo(line: bytes) -> None:
+            sys.stderr.buffer.write(line)
+            sys.stderr.buffer.flush()
+
+    def bake_once(display: Any) -> BakeOutcome:
+        try:
+            return run_bake(
+                argv,
+                targets,
+                cache,
+                history=history,
+                min_hit_rate=args.min_hit_rate,
+                display=display,
+                builder=args.builder,
+                echo=echo,
+                metadata_file=metadata_file,
+            )
+        finally:
+            Path(metadata_file).unlink(missing_ok=True)
+
+    with BuildOutput(progress) as output:
+        outcome = bake_once(output.display)
+    if is_export_race(outcome.report.total):
+        if progress != "quiet":
+            print(f"arxdocker: warning: {retry_notice()}", file=sys.stderr, flush=True)
+        outcome = merge_bake_retry(outcome, bake_once(None), args.min_hit_rate)
+    return outcome
 
 
 def _show(args: argparse.Namespace, outcome: BakeOutcome, warnings: list[str]) -> None:

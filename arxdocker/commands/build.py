@@ -26,6 +26,10 @@ exit codes: buildx's exit code; 1 when the hit rate is below --min-hit-rate;
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 EPILOG = """\
 examples:
@@ -127,6 +131,9 @@ def run(args: argparse.Namespace) -> int:
         raise
     finally:
         launched.cleanup()
+    from arxdocker.build.session import retry_if_export_race
+
+    outcome = retry_if_export_race(outcome, settings.request, _notifier(settings.progress))
     problems = save(outcome.record.to_dict(), settings.history, settings.record)
     output.report(
         outcome.report, [*outcome.messages, *problems], as_json=settings.json, gate=outcome.gate
@@ -155,3 +162,13 @@ def run(args: argparse.Namespace) -> int:
             annotations_to=sys.stderr if settings.json else sys.stdout,
         )
     return outcome.exit_code
+
+
+def _notifier(progress: str) -> Callable[[str], None]:
+    import sys
+
+    def notify(message: str) -> None:
+        if progress != "quiet":
+            print(f"arxdocker: warning: {message}", file=sys.stderr, flush=True)
+
+    return notify
