@@ -39,6 +39,17 @@ def test_failed_build_exits_1_and_shows_the_failure() -> None:
     assert "error: failed to solve" in result.stdout
 
 
+def test_a_log_that_lost_the_engines_unpack_race_says_so() -> None:
+    race = FIXTURES.parent / "engine-race" / "export-race.rawjson.log"
+    result = analyze(str(race))
+    assert result.returncode == 1
+    assert "5/8 steps cached (62%)" in result.stdout
+    assert "parent snapshot" in result.stdout
+    assert "moby/buildkit#6521" in result.stderr
+    assert "running the build again exports it" in result.stderr
+    assert "moby/buildkit" not in analyze(str(FIXTURES / "failing-run.plain.log")).stderr
+
+
 def test_json_from_stdin_matches_the_file() -> None:
     data = (FIXTURES / "warm.plain.log").read_bytes()
     from_stdin = analyze("-", "--json", stdin=data)
