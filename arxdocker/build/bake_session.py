@@ -21,7 +21,12 @@ from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
 from arxdocker.build.cachewatch import CacheWatch
-from arxdocker.build.export_race import merge_record, merge_report, retried_note
+from arxdocker.build.export_race import (
+    merge_messages,
+    merge_record,
+    merge_report,
+    retried_note,
+)
 from arxdocker.build.image import describe_image
 from arxdocker.build.launch import INTERRUPTED_EXIT, inspect_builder
 from arxdocker.build.options import BuildOptions
@@ -164,8 +169,7 @@ def merge_bake_retry(
         if gate:
             merged = replace(merged, exit_code=1, min_hit_rate_failed=True)
         records.append(merged)
-    messages = [*first.messages, note]
-    messages += [message for message in retry.messages if message not in messages]
+    messages = merge_messages(first.messages, retry.messages, note)
     return BakeOutcome(report, records, exit_code, retry.status, messages, retry.text_lines, gate)
 
 

@@ -68,6 +68,12 @@ def retried_note(retry_exit_code: int) -> str:
     )
 
 
+def merge_messages(first: list[str], retry: list[str], note: str) -> list[str]:
+    """The first run's warnings, the retry note, then what only the retry said."""
+    merged = [*first, note]
+    return merged + [message for message in retry if message not in merged]
+
+
 def merge_report(first: Report, retry: Report) -> Report:
     """The first run's steps and times, with the retry's verdict."""
     return replace(first, error=retry.error, failure=retry.failure)
@@ -78,8 +84,7 @@ def merge_record(first: Record, retry: Record, note: str) -> Record:
 
     The record spans both runs, so its duration is the wall time the user waited.
     """
-    warnings = [*first.warnings, note]
-    warnings += [message for message in retry.warnings if message not in warnings]
+    warnings = merge_messages(first.warnings, retry.warnings, note)
     cache = {**first.cache, "export_failed": retry.cache.get("export_failed")}
     return replace(
         first,

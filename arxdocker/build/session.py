@@ -19,6 +19,7 @@ from arxdocker.build.background import Background
 from arxdocker.build.cachewatch import CacheWatch
 from arxdocker.build.export_race import (
     is_export_race,
+    merge_messages,
     merge_record,
     merge_report,
     retried_note,
@@ -213,8 +214,7 @@ def merge_retry(
         exit_code=exit_code,
         min_hit_rate_failed=gate is not None,
     )
-    messages = [*first.messages, note]
-    messages += [message for message in retry.messages if message not in messages]
+    messages = merge_messages(first.messages, retry.messages, note)
     return BuildOutcome(report, record, exit_code, messages, gate)
 
 
