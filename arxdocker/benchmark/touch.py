@@ -19,10 +19,25 @@ from arxdocker.errors import ArxError
 _BITS = 40
 
 
+def touch_setting(context: Path, flag: str | None, target: str | None) -> tuple[str, str] | None:
+    """The file to change and where that was said: `--touch`, else `touch` in the config."""
+    if flag:
+        return flag, "--touch"
+    from arxdocker.build.config import load_config
+
+    config = load_config(context, target)
+    configured = config.get("touch")
+    if configured and config.source:
+        return configured, f"touch in {config.source}"
+    return None
+
+
 class Touch:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, said_by: str = "--touch") -> None:
         if not path.is_file():
-            raise ArxError(f"--touch {path}: no such file", hint="name a file in the build context")
+            raise ArxError(
+                f"{said_by}: {path}: no such file", hint="name a file in the build context"
+            )
         self.path = path
         self._original = path.read_bytes()
         stat = path.stat()
@@ -40,9 +55,9 @@ class Touch:
 
 
 @contextmanager
-def touching(path: Path) -> Iterator[Touch]:
+def touching(path: Path, said_by: str = "--touch") -> Iterator[Touch]:
     """A `Touch` of `path`, restored when the block ends, however it ends."""
-    touch = Touch(path)
+    touch = Touch(path, said_by)
     try:
         yield touch
     finally:

@@ -6,6 +6,7 @@ cache = ["registry:registry.example/app:buildcache"]
 build_args = { PYTHON_VERSION = "3.12" }
 min_hit_rate = 80
 history = ".arxdocker/history.jsonl"
+touch = "src/app.py"             # what `arxdocker benchmark` edits for its incremental runs
 
 [tool.arxdocker.targets.test]    # applies when building --target test
 cache = ["local:.cache/buildkit-test"]
@@ -43,6 +44,7 @@ KEYS: dict[str, tuple[type, str]] = {
     "progress": (str, "auto, tty, plain, rawjson or quiet"),
     "min_hit_rate": (float, "fail (exit 1) below this cache hit rate, in percent"),
     "history": (str, "the history file, relative to the context"),
+    "touch": (str, "the file `arxdocker benchmark` changes for its incremental scenario"),
 }
 
 

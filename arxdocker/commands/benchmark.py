@@ -3,8 +3,9 @@ steps cached and the hit rate of each:
 
   cold         every step built again (--no-cache; the builder's cache is never pruned)
   warm         nothing changed since the previous build
-  incremental  the --touch file gets a content change before each run: a line of spaces and
-               tabs is appended (a new one each run), and the file is restored at the end
+  incremental  the --touch file (or `touch` in [tool.arxdocker]) gets a content change before
+               each run: a line of spaces and tabs is appended (a new one each run), and the
+               file is restored at the end
 
 Every run is an ordinary `arxdocker build` (the build options below are the same) whose record
 goes to the history with `labels.scenario` set, so `arxdocker history` and `compare` show it.
@@ -69,7 +70,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="comma-separated, run in this order (default: cold,warm,incremental)",
     )
     parser.add_argument(
-        "--touch", metavar="PATH", help="the file the incremental scenario changes (in CONTEXT)"
+        "--touch",
+        metavar="PATH",
+        help="the file the incremental scenario changes, relative to CONTEXT "
+        '(default: touch = "PATH" in the context\'s [tool.arxdocker] or arxdocker.toml)',
     )
     parser.add_argument("--json", action="store_true", help="print arxdocker.benchmark/v1 JSON")
     group = parser.add_argument_group("build options (as for arxdocker build)")
@@ -88,20 +92,25 @@ def run(args: argparse.Namespace) -> int:
     from arxdocker.analysis.benchmark import by_scenario
     from arxdocker.benchmark.interrupts import interrupts_raise
     from arxdocker.benchmark.runner import run_build
-    from arxdocker.benchmark.touch import touching
+    from arxdocker.benchmark.touch import touch_setting, touching
     from arxdocker.build.request import split_positionals
     from arxdocker.errors import ArxError
     from arxdocker.history.record import new_id
     from arxdocker.render.benchmark_output import BenchmarkProgress
     from arxdocker.render.theme import make_console
 
-    if "incremental" in args.scenarios and not args.touch:
+    context, _ = split_positionals(list(args.context or []))
+    if not Path(context).is_dir():
+        raise ArxError(f"build context {context!r} is not a folder")
+    setting = touch_setting(Path(context), args.touch, args.target)
+    if "incremental" in args.scenarios and setting is None:
         raise ArxError(
             "the incremental scenario needs --touch PATH, a file in the context to change",
-            hint="or leave it out: --scenarios cold,warm",
+            hint='or set touch = "PATH" in [tool.arxdocker], or leave it out: '
+            "--scenarios cold,warm",
         )
-    context, _ = split_positionals(list(args.context or []))
-    touch_path = Path(context, args.touch) if args.touch else None
+    touched, said_by = setting or (None, "--touch")
+    touch_path = Path(context, touched) if touched else None
     build_args = _build_parser().parse_args([])
     for name in BUILD_OPTIONS:
         setattr(build_args, name, getattr(args, name))
@@ -113,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     progress = BenchmarkProgress(make_console(stderr=True))
     with (
         interrupts_raise(),
-        touching(touch_path) if touch_path else nullcontext() as touch,
+        touching(touch_path, said_by) if touch_path else nullcontext() as touch,
         progress.shown(),
     ):
         plan = [("warmup", 1)] if args.scenarios[0] != "cold" else []
@@ -142,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     for item in stats:
         if item.scenario == "incremental" and item.hit_rate == 1.0:
             print(
-                f"arxdocker: warning: changing {args.touch} rebuilt no step: is it in "
+                f"arxdocker: warning: changing {touched} rebuilt no step: is it in "
                 ".dockerignore, or not copied into the image?",
                 file=sys.stderr,
             )

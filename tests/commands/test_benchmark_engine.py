@@ -22,8 +22,9 @@ def test_cold_warm_incremental_figures_labels_and_the_touched_file_restored(
     shutil.copytree(WEBAPP, context)
     index = context / "src" / "index.html"
     original = index.read_bytes()
+    (context / "arxdocker.toml").write_text('touch = "src/index.html"\n')  # no --touch flag
     history = tmp_path / "h.jsonl"
-    result = arxdocker("benchmark", str(context), "-n", "1", "--touch", "src/index.html",
+    result = arxdocker("benchmark", str(context), "-n", "1",
                        "--history", str(history), "--json", timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert index.read_bytes() == original
