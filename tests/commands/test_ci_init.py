@@ -1,8 +1,55 @@
-"""`arxdocker ci init`: a ready workflow for GitHub Actions or GitLab CI."""
+"""`arxdocker ci init`: a ready workflow for GitHub Actions or GitLab CI.
+
+Every variant is validated against SchemaStore's schema for its provider, as vendored in
+check-jsonschema (offline), and a broken workflow is shown to fail that check.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 from tests.commands._cli import arxdocker
+
+SCHEMAS = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
+
+
+def schema_check(provider: str, path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", SCHEMAS[provider],
+         str(path)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("provider", ["github", "gitlab"])
+@pytest.mark.parametrize("extra", [[], ["--bake"], ["--cache-ref", "registry.example/team/c"]])
+def test_every_workflow_is_valid_for_its_provider(
+    provider: str, extra: list[str], tmp_path: Path
+) -> None:
+    done = arxdocker("ci", "init", "--provider", provider, *extra)
+    assert done.returncode == 0, done.stderr
+    workflow = tmp_path / "workflow.yml"
+    workflow.write_text(done.stdout)
+    checked = schema_check(provider, workflow)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("provider", "key", "broken"),
+    [("github", "runs-on:", "runs_on:"), ("gitlab", "  script:", "  scripts:")],
+)
+def test_the_schema_check_catches_a_broken_workflow(
+    provider: str, key: str, broken: str, tmp_path: Path
+) -> None:
+    text = arxdocker("ci", "init", "--provider", provider).stdout
+    assert key in text
+    workflow = tmp_path / "workflow.yml"
+    workflow.write_text(text.replace(key, broken))
+    assert schema_check(provider, workflow).returncode == 1
 
 
 def test_github_workflow_builds_with_registry_cache_on_ghcr() -> None:
