@@ -12,6 +12,10 @@ The printer's grammar (util/progress/progressui/printer.go):
     #5 ...                                                       another vertex takes over
     #5 DONE 1.2s | #5 CACHED | #5 ERROR: … | #5 CANCELED         the end of the vertex
 
+A vertex whose only lines are layer downloads and extractions (`#9 sha256:… 4.2MB / 4.2MB done`,
+`#9 extracting sha256:…`) before `DONE` was loaded from an imported cache, not run: it is read
+as cached, as rawjson reports it.
+
 Anything else is plain text: the `------ > step:` failure block, the Dockerfile snippet, the final
 `ERROR: failed to solve: …` and the warnings summary. ANSI colours and CI timestamp prefixes are
 removed. A vertex's id in the events is `#N`; times are relative (started is 0.0, completed is the
@@ -43,6 +47,10 @@ _DIGEST = re.compile(rb"sha256:[0-9a-f]{64}\Z")
 # C call; then the `#N 1.234 ` prefixes are cut from the whole run in another.
 _LOG_RUN = re.compile(rb"#(\d+) \d+\.\d+(?: [^\n]*)?\n(?:#\1 \d+\.\d+(?: [^\n]*)?\n)*")
 _LOG_PREFIX = re.compile(rb"^#\d+ \d+\.\d+ ?", re.MULTILINE)
+# A cache-imported step whose result a later step needs is loaded, not run: BuildKit reports
+# it cached, then restarts it to download and extract its layers, and the plain printer ends it
+# with `DONE` after only lines like these (and no log line).
+_PULL = re.compile(rb"(?:extracting )?sha256:[0-9a-f]{64}(?: |\Z)")
 # Updates per SolveStatus.
 _BATCH = 256
 # A "line" longer than this without a newline is cut, so memory stays bounded.
@@ -54,6 +62,10 @@ class _OpenVertex:
     name: str
     started: bool = False
     last_log_time: bytes = b""  # seconds since the vertex started, as printed
+    # Whether every line so far pulled layers of an imported cache (see _PULL): such a vertex
+    # ends `DONE`, but its result came from the cache (rawjson says `cached: true`).
+    pulls: int = 0
+    only_pulls: bool = True
 
 
 def clean_line(line: bytes) -> bytes:
@@ -164,6 +176,7 @@ class _PlainReader:
                     else:
                         data = (rest[gap + 1 :] if gap > 0 else b"") + b"\n"
                     vertex.last_log_time = seconds.strip()
+                    vertex.only_pulls = False
                     when = at_seconds(float(vertex.last_log_time))
                     self.logs.append(VertexLog(key, 1, data, when))
                     pos = run_end
@@ -196,6 +209,10 @@ class _PlainReader:
                     if not vertex.started:
                         vertex.started = True
                         vertexes.append(Vertex(key, vertex.name, started_at=EPOCH))
+                    if _PULL.match(rest) is None:
+                        vertex.only_pulls = False
+                    else:
+                        vertex.pulls += 1
                     statuses.append(VertexStatus(rest.decode("utf-8", "replace"), key))
             if len(vertexes) + len(statuses) >= _BATCH:
                 yield self.batch()
@@ -221,5 +238,6 @@ def _terminal(key: str, vertex: _OpenVertex, rest: bytes) -> Vertex | None:
             elapsed = float(rest[5:-1]) if len(rest) > 4 else 0.0
         except (ValueError, OverflowError):
             return None
-        return Vertex(key, name, started_at=EPOCH, completed_at=at_seconds(elapsed))
+        cached = vertex.pulls > 0 and vertex.only_pulls
+        return Vertex(key, name, started_at=EPOCH, completed_at=at_seconds(elapsed), cached=cached)
     return None

@@ -113,6 +113,11 @@ def _exported_then_pruned(ws: Workspace) -> None:
     ws.prune()
 
 
+def _exported_pruned_then_edited(ws: Workspace) -> None:
+    _exported_then_pruned(ws)
+    ws.edit("src/index.html", "<p>edited</p>\n")
+
+
 def _plain_build(ws: Workspace, fmt: str) -> list[str]:
     return ws.build_command(fmt)
 
@@ -145,6 +150,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         _exported_then_pruned,
         lambda ws, fmt: ws.build_command(fmt, "--cache-from", f"type=registry,ref={ws.cache_ref}"),
         Expected(cached=-1),
+    ),
+    Scenario(
+        "cache-import-edit",
+        "buildx prune -af, then a source edit built with --cache-from the registry",
+        _exported_pruned_then_edited,
+        lambda ws, fmt: ws.build_command(fmt, "--cache-from", f"type=registry,ref={ws.cache_ref}"),
+        # deps 4/4 is pulled from the registry for the build stage: plain prints it DONE
+        Expected(cached=5),
     ),
     Scenario(
         "failing-run",
