@@ -141,6 +141,10 @@ def main() -> int:
         print('error: run `eval "$(scripts/engine.sh env)"` first', file=sys.stderr)
         return 2
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    names = [scenario.name for scenario in SCENARIOS] + [b.name for b in extra_builds(base)]
+    if only is not None and only not in names:
+        print(f"error: no scenario {only!r}; choose from {', '.join(names)}", file=sys.stderr)
+        return 2
     OUT.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, object] = {
         "generated_by": "scripts/capture_fixtures.py",
@@ -151,7 +155,7 @@ def main() -> int:
     }
     with tempfile.TemporaryDirectory(prefix="arx-fixtures-") as tmp:
         ws = Workspace(Path(tmp) / "webapp", registry, base)
-        for scenario in () if only else SCENARIOS:
+        for scenario in [s for s in SCENARIOS if only in (None, s.name)]:
             for fmt in FORMATS:
                 capture = run_scenario(ws, scenario, fmt)
                 name = f"{scenario.name}.{fmt}.log"
@@ -172,11 +176,15 @@ def main() -> int:
                         {**entry, "file": compact, "derived_from": name}
                     )
     extras = [build for build in extra_builds(base) if only in (None, build.name)]
-    if only:
-        old = json.loads((OUT / "manifest.json").read_text())
-        manifest["captures"] = [c for c in old["captures"] if c["scenario"] != only]
     for build in extras:
         manifest["captures"].extend(capture_extra(build))  # type: ignore[union-attr]
+    if only:
+        # One scenario again: the others keep their entries, and the manifest its date; the new
+        # entries carry their own date.
+        old = json.loads((OUT / "manifest.json").read_text())
+        fresh = [{**c, "captured": manifest["captured"]} for c in manifest["captures"]]  # type: ignore[union-attr]
+        manifest = {**old, "captures": [c for c in old["captures"] if c["scenario"] != only]}
+        manifest["captures"].extend(fresh)
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return 0
 
