@@ -146,6 +146,7 @@ start_dockerd() {
     local bridge=${ARXDOCKER_ENGINE_BRIDGE%%=*} cidr=${ARXDOCKER_ENGINE_BRIDGE#*=}
     if ! ip link show "$bridge" >/dev/null 2>&1; then
       ip link add "$bridge" type bridge && ip addr add "$cidr" dev "$bridge" && ip link set "$bridge" up
+      echo "$bridge" >"$state_dir/bridge.created"  # so that `down` removes it again
     fi
     bridge_args=(--bridge "$bridge")
   fi
@@ -232,6 +233,17 @@ stop_pidfile() {
 cmd_down() {
   stop_pidfile "$state_dir/registry.pid" registry
   stop_pidfile "$state_dir/dockerd.pid" dockerd
+  # Besides the processes, `up` made a run folder under /run and perhaps a bridge: remove both
+  # once dockerd is gone, so that nothing is left behind.
+  own_engine_running && return
+  if [ -f "$state_dir/bridge.created" ]; then
+    local bridge
+    bridge=$(cat "$state_dir/bridge.created")
+    ip link del "$bridge" 2>/dev/null && log "removed bridge $bridge"
+    rm -f "$state_dir/bridge.created"
+  fi
+  [ -d "$run_dir" ] && { rm -rf "$run_dir" 2>/dev/null || log "could not remove all of $run_dir"; }
+  return 0
 }
 
 cmd_status() {
