@@ -1,3 +1,3 @@
-from arxdocker.cli import main
+from arxdocker.cli import entry
 
-raise SystemExit(main())
+entry()
