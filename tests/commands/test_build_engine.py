@@ -321,6 +321,19 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
+def _describe(pids: set[int]) -> str:
+    """Each pid's command line and state, for a failure message."""
+    lines = []
+    for pid in sorted(pids):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        lines.append(f"{pid} state={stat[0]} ppid={stat[1]} pgid={stat[2]}: {argv.strip()}")
+    return "\n".join(lines)
+
+
 def _start_long_build(context: Path, base: str) -> subprocess.Popen[bytes]:
     """An `arxdocker build` whose RUN sleeps for a minute, returned once the RUN has started."""
     nonce = secrets.token_hex(4)
@@ -351,7 +364,15 @@ def test_sigint_ends_the_child_within_2s_and_records_interrupted(tmp_path: Path,
     while _alive(children) and time.monotonic() - sent < 5:
         time.sleep(0.05)
     gone_after = time.monotonic() - sent
-    assert not _alive(children)
+    left = _alive(children)
+    if left:  # say which processes, and what arxdocker said meanwhile
+        process.kill()
+        _, stderr = process.communicate(timeout=10)
+        raise AssertionError(
+            f"still running 5 s after SIGINT:\n{_describe(left)}\n"
+            f"arxdocker's exit code: {process.returncode}; the end of its stderr:\n"
+            f"{stderr.decode(errors='replace')[-3000:]}"
+        )
     assert gone_after < 2.0, f"buildx still ran {gone_after:.2f}s after SIGINT"
     assert process.wait(timeout=10) == 130
     record = history(tmp_path / ".arxdocker" / "history.jsonl")[-1]
