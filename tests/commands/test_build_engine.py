@@ -340,11 +340,19 @@ def _start_long_build(context: Path, base: str) -> subprocess.Popen[bytes]:
     (context / "Dockerfile").write_text(
         f"ARG BASE_IMAGE\nFROM ${{BASE_IMAGE}}\nRUN echo started-{nonce} && sleep 60\n"
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "arxdocker", "build", str(context), "--progress", "plain",
-         "--build-arg", f"BASE_IMAGE={base}"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    # A shell starts a background job with SIGINT ignored, a child inherits that, and Python
+    # then leaves SIGINT ignored, as programs should: under `(make test &)` Ctrl-C would reach
+    # nobody and this test would fail. Start the build as a terminal would: with SIGINT handled
+    # here, the child begins with the default action, whatever started pytest.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "arxdocker", "build", str(context), "--progress", "plain",
+             "--build-arg", f"BASE_IMAGE={base}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert process.stderr is not None
     deadline = time.monotonic() + 120
     for line in process.stderr:
