@@ -242,7 +242,11 @@ cmd_down() {
     ip link del "$bridge" 2>/dev/null && log "removed bridge $bridge"
     rm -f "$state_dir/bridge.created"
   fi
-  [ -d "$run_dir" ] && { rm -rf "$run_dir" 2>/dev/null || log "could not remove all of $run_dir"; }
+  if [ -d "$run_dir" ]; then
+    # dockerd can leave a container's network namespace mounted there (an interrupted build)
+    awk -v dir="$run_dir/" 'index($2, dir) == 1 {print $2}' /proc/mounts | xargs -r umount -l 2>/dev/null
+    rm -rf "$run_dir" 2>/dev/null || log "could not remove all of $run_dir"
+  fi
   return 0
 }
 
