@@ -21,6 +21,8 @@ pyproject.toml, or from arxdocker.toml; flags override them.
 
 exit codes: buildx's exit code; 1 when the hit rate is below --min-hit-rate;
             2 for a usage or setup problem; 130 when interrupted.
+            A build whose image export fails on BuildKit's unpack race (moby/buildkit#6521,
+            "parent snapshot ... does not exist") after every step ran is retried once.
 """
 
 from __future__ import annotations
