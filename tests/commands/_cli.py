@@ -9,8 +9,9 @@ from pathlib import Path
 
 
 def arxdocker(
-    *args: str, cwd: Path | None = None, timeout: float = 60, columns: int = 120
+    *args: str, cwd: Path | None = None, timeout: float = 60, columns: int = 120, **env: str
 ) -> subprocess.CompletedProcess[str]:
+    """`arxdocker ARGS`, with `env` added to (or overriding) this process's environment."""
     return subprocess.run(
         [sys.executable, "-m", "arxdocker", *args],
         capture_output=True,
@@ -18,5 +19,5 @@ def arxdocker(
         check=False,
         cwd=cwd,
         timeout=timeout,
-        env={**os.environ, "COLUMNS": str(columns)},
+        env={**os.environ, "COLUMNS": str(columns), **env},
     )

@@ -20,6 +20,7 @@ import pytest
 
 from arxdocker.analysis.report import Step
 from arxdocker.build.bake import ownership, print_definition, targets_of
+from tests.commands import _cli
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
@@ -29,15 +30,7 @@ NO_CI = {"CI": "", "GITHUB_ACTIONS": "", "GITLAB_CI": "", "GITHUB_STEP_SUMMARY":
 
 
 def arxdocker(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arxdocker", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-        timeout=600,
-        env={**os.environ, "COLUMNS": "120", **NO_CI, **env},
-    )
+    return _cli.arxdocker(*args, cwd=REPO, timeout=600, **{**NO_CI, **env})
 
 
 def docker(*args: str) -> subprocess.CompletedProcess[bytes]:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.commands import _cli
 
 
 def arxdocker(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arxdocker", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "100", **env},
-    )
+    return _cli.arxdocker(*args, columns=100, **env)
 
 
 def test_help_teaches_shorthands_config_and_examples() -> None:

@@ -7,7 +7,6 @@ need a cold cache run `docker buildx prune -af` first, as the foundation's scena
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import signal
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from arxdocker.build.localcache import folder_size
+from tests.commands import _cli
 
 pytestmark = pytest.mark.engine
 
@@ -30,15 +30,7 @@ SUMMARY_KEYS = ("steps_total", "steps_cached", "steps_built", "hit_rate", "faile
 
 
 def arxdocker(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arxdocker", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        timeout=600,
-        env={**os.environ, "COLUMNS": "120", **env},
-    )
+    return _cli.arxdocker(*args, cwd=cwd, timeout=600, **env)
 
 
 def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
