@@ -16,23 +16,25 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from arxdocker.analysis.bake import BakeReport, split_by_target
+from arxdocker.analysis.export_race import (
+    is_export_race,
+    merge_messages,
+    merge_record,
+    merge_report,
+    retried_note,
+    retry_notice,
+)
 from arxdocker.analysis.report import Report, ReportBuilder
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
 from arxdocker.build.cachewatch import CacheWatch
-from arxdocker.build.export_race import (
-    merge_messages,
-    merge_record,
-    merge_report,
-    retried_note,
-)
 from arxdocker.build.image import describe_image
 from arxdocker.build.launch import INTERRUPTED_EXIT, inspect_builder
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.recording import make_record
 from arxdocker.build.request import BuildRequest
-from arxdocker.build.session import _gate  # the same --min-hit-rate message as build
+from arxdocker.build.session import gated  # the same --min-hit-rate gate as build
 from arxdocker.errors import ProgressParseError
 from arxdocker.history.record import Record
 from arxdocker.progress.models import Event, TextLine
@@ -113,9 +115,7 @@ def run_bake(
     bake = split_by_target(total, [target.name for target in targets], ownership(targets))
     for problem in watch.problems:
         messages.append(problem.describe())
-    gate = _gate(total, min_hit_rate) if exit_code == 0 else None
-    if gate:
-        exit_code = 1
+    exit_code, gate = gated(total, exit_code, min_hit_rate)
     builder_info = builder_job.result()
     versions = versions_job.result() or {}
     metadata = _metadata(metadata_file)
@@ -145,6 +145,19 @@ def run_bake(
     return BakeOutcome(bake, records, exit_code, status, messages, text_lines, gate)
 
 
+def retry_if_export_race(
+    first: BakeOutcome,
+    rerun: Callable[[], BakeOutcome],
+    min_hit_rate: float | None,
+    notify: Callable[[str], None],
+) -> BakeOutcome:
+    """`first`, or, when only the engine's unpack race failed it, first merged with a rerun."""
+    if not is_export_race(first.report.total):
+        return first
+    notify(retry_notice())
+    return merge_bake_retry(first, rerun(), min_hit_rate)
+
+
 def merge_bake_retry(
     first: BakeOutcome, retry: BakeOutcome, min_hit_rate: float | None
 ) -> BakeOutcome:
@@ -159,10 +172,7 @@ def merge_bake_retry(
             for name, target in first.report.targets.items()
         },
     )
-    exit_code = retry.exit_code
-    gate = _gate(report.total, min_hit_rate) if exit_code == 0 else None
-    if gate:
-        exit_code = 1
+    exit_code, gate = gated(report.total, retry.exit_code, min_hit_rate)
     records = []
     for record in first.records:
         merged = merge_record(record, retried.get(record.target, record), note)

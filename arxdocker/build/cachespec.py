@@ -164,6 +164,17 @@ def gha_environment_missing(plan_: CachePlan, environ: dict[str, str]) -> list[s
     ]
 
 
+def require_gha_environment(plan_: CachePlan, environ: dict[str, str], instead: str) -> None:
+    """Stop with a usage error when a gha cache lacks its `ACTIONS_*` variables."""
+    missing = gha_environment_missing(plan_, environ)
+    if missing:
+        raise ArxError(
+            f"--cache gha needs {' and '.join(missing)} in the environment",
+            hint="run inside GitHub Actions and expose them "
+            f"(crazy-max/ghaction-github-runtime), or use {instead}",
+        )
+
+
 def strip_credentials(spec: str) -> str:
     """The spec as safe to record or print: tokens and keys dropped, URL passwords masked."""
     try:

@@ -142,12 +142,7 @@ def _checked_plan(
     exporting = [spec for spec in plan.cache_to if spec_type(spec) != "inline"]
     if not exporting:
         return plan, [], None
-    info = inspect_builder(request.options.builder)
-    if info is None:
-        raise ArxError(
-            f"cannot inspect buildx builder {request.options.builder or '(default)'!r}",
-            hint="check `docker buildx ls` and that DOCKER_HOST points at a running engine",
-        )
+    info = inspect_builder_or_fail(request.options.builder)
     problems = export_problems(plan.cache_to, info)
     if not problems:
         return plan, [], info
@@ -164,6 +159,17 @@ def _checked_plan(
         tuple(swap for swap in plan.local_swaps if not any(swap.staging in s for s in bad)),
     )
     return kept, [strip_credentials(spec) for spec in bad], info
+
+
+def inspect_builder_or_fail(name: str | None) -> BuilderInfo:
+    """The builder's facts, or a usage error when buildx cannot tell them."""
+    info = inspect_builder(name)
+    if info is None:
+        raise ArxError(
+            f"cannot inspect buildx builder {name or '(default)'!r}",
+            hint="check `docker buildx ls` and that DOCKER_HOST points at a running engine",
+        )
+    return info
 
 
 def inspect_builder(name: str | None) -> BuilderInfo | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arxdocker.build.cachespec import CachePlan, gha_environment_missing, plan
+from arxdocker.build.cachespec import CachePlan, plan, require_gha_environment
 from arxdocker.build.config import DEFAULT_HISTORY, BuildConfig, load_config
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.redact import Redactor, looks_secret
@@ -69,11 +69,17 @@ def parse_build_args(values: list[str], environ: Mapping[str, str]) -> tuple[tup
     return tuple(result.items())
 
 
+def context_folder(text: str) -> Path:
+    """The build context named on the command line, which must be a folder."""
+    context = Path(text).resolve()
+    if not context.is_dir():
+        raise ArxError(f"build context {text!r} is not a folder")
+    return context
+
+
 def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool) -> Settings:
     context_text, extra = split_positionals(list(args.context or []))
-    context = Path(context_text).resolve()
-    if not context.is_dir():
-        raise ArxError(f"build context {context_text!r} is not a folder")
+    context = context_folder(context_text)
     config = load_config(context, args.target)
 
     def pick(flag: Any, key: str, default: Any = None) -> Any:
@@ -96,13 +102,7 @@ def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool)
     cache = _cache_plan(args, config, tags)
     if not (cache.cache_from or cache.cache_to or args.cache):
         cache = _ci_default_cache(environ, args.target or config.get("target") or context.name)
-    missing = gha_environment_missing(cache, dict(environ))
-    if missing:
-        raise ArxError(
-            f"--cache gha needs {' and '.join(missing)} in the environment",
-            hint="run inside GitHub Actions and expose them "
-            "(crazy-max/ghaction-github-runtime), or use --cache registry:REF",
-        )
+    require_gha_environment(cache, dict(environ), instead="--cache registry:REF")
     push = bool(pick(args.push, "push", False))
     load = bool(pick(args.load, "load", False)) and not push
     options = BuildOptions(

@@ -13,11 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from arxdocker.analysis.report import Report, ReportBuilder, Step
-from arxdocker.build import localcache
-from arxdocker.build.background import Background
-from arxdocker.build.cachewatch import CacheWatch
-from arxdocker.build.export_race import (
+from arxdocker.analysis.export_race import (
     is_export_race,
     merge_messages,
     merge_record,
@@ -25,6 +21,10 @@ from arxdocker.build.export_race import (
     retried_note,
     retry_notice,
 )
+from arxdocker.analysis.report import Report, ReportBuilder, Step
+from arxdocker.build import localcache
+from arxdocker.build.background import Background
+from arxdocker.build.cachewatch import CacheWatch
 from arxdocker.build.image import describe_image, early_image_ref, image_exported, image_info
 from arxdocker.build.inputs import gather_inputs
 from arxdocker.build.launch import INTERRUPTED_EXIT, Launched, inspect_builder, launch
@@ -104,10 +104,7 @@ def follow(
     for job in (builder_job, inputs_job, versions_job, run.early_image):
         if job is not None and job.error:
             note(f"the record lacks a part: {job.error}")
-    exit_code = run.exit_code
-    gate = _gate(report, request.min_hit_rate) if exit_code == 0 else None
-    if gate:
-        exit_code = 1
+    exit_code, gate = gated(report, run.exit_code, request.min_hit_rate)
     record = make_record(
         request=request,
         options=launched.options,
@@ -205,10 +202,7 @@ def merge_retry(
     """
     note = retried_note(retry.exit_code)
     report = merge_report(first.report, retry.report)
-    exit_code = retry.exit_code
-    gate = _gate(report, min_hit_rate) if exit_code == 0 else None
-    if gate:
-        exit_code = 1
+    exit_code, gate = gated(report, retry.exit_code, min_hit_rate)
     record = replace(
         merge_record(first.record, retry.record, note),
         exit_code=exit_code,
@@ -218,13 +212,16 @@ def merge_retry(
     return BuildOutcome(report, record, exit_code, messages, gate)
 
 
-def _gate(report: Report, min_hit_rate: float | None) -> str | None:
-    """The message when the hit rate is below `min_hit_rate` percent, else None."""
+def gated(report: Report, exit_code: int, min_hit_rate: float | None) -> tuple[int, str | None]:
+    """The exit code after the --min-hit-rate gate, and the gate's message when it failed.
+
+    Only a build that succeeded is gated: 1 when its hit rate is below `min_hit_rate` percent.
+    """
     rate = report.summary.hit_rate
-    if min_hit_rate is None or rate is None or rate * 100 >= min_hit_rate:
-        return None
+    if exit_code != 0 or min_hit_rate is None or rate is None or rate * 100 >= min_hit_rate:
+        return exit_code, None
     summary = report.summary
-    return (
+    return 1, (
         f"cache hit rate {rate:.0%} is below --min-hit-rate {min_hit_rate:g}%: "
         f"{summary.steps_built} of {summary.steps_total} steps rebuilt"
     )

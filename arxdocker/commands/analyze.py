@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         from arxdocker.render.theme import make_console
 
         render_report(report, make_console())
-    from arxdocker.build.export_race import is_export_race, saved_log_hint
+    from arxdocker.analysis.export_race import is_export_race, saved_log_hint
 
     if is_export_race(report):
         print(f"arxdocker: note: {saved_log_hint()}", file=sys.stderr)

@@ -155,8 +155,7 @@ def _bake(
     import sys
     from pathlib import Path
 
-    from arxdocker.build.bake_session import merge_bake_retry, run_bake
-    from arxdocker.build.export_race import is_export_race, retry_notice
+    from arxdocker.build.bake_session import retry_if_export_race, run_bake
     from arxdocker.render.build_output import BuildOutput
 
     echo = None
@@ -184,11 +183,7 @@ def _bake(
 
     with BuildOutput(progress) as output:
         outcome = bake_once(output.display)
-    if is_export_race(outcome.report.total):
-        if progress != "quiet":
-            print(f"arxdocker: warning: {retry_notice()}", file=sys.stderr, flush=True)
-        outcome = merge_bake_retry(outcome, bake_once(None), args.min_hit_rate)
-    return outcome
+    return retry_if_export_race(outcome, lambda: bake_once(None), args.min_hit_rate, output.notice)
 
 
 def _show(args: argparse.Namespace, outcome: BakeOutcome, warnings: list[str]) -> None:
@@ -213,30 +208,17 @@ def _show(args: argparse.Namespace, outcome: BakeOutcome, warnings: list[str]) -
 
 def _check_cache(cache: BakeCache, builder: str | None, environ: Mapping[str, str]) -> None:
     """Stop before building when the builder cannot export the cache, or gha lacks its token."""
-    from arxdocker.build.cachespec import CachePlan, gha_environment_missing
-    from arxdocker.errors import ArxError
+    from arxdocker.build.cachespec import CachePlan, require_gha_environment
 
     if not cache.plans:
         return
-    whole = CachePlan()
-    for plan in cache.plans.values():
-        whole = whole + plan
-    missing = gha_environment_missing(whole, dict(environ))
-    if missing:
-        raise ArxError(
-            f"--cache gha needs {' and '.join(missing)} in the environment",
-            hint="run inside GitHub Actions and expose them "
-            "(crazy-max/ghaction-github-runtime), or use --cache registry:PREFIX",
-        )
+    whole = sum(cache.plans.values(), CachePlan())
+    require_gha_environment(whole, dict(environ), instead="--cache registry:PREFIX")
     from arxdocker.build.capability import export_problems
-    from arxdocker.build.launch import inspect_builder
+    from arxdocker.build.launch import inspect_builder_or_fail
+    from arxdocker.errors import ArxError
 
-    info = inspect_builder(builder)
-    if info is None:
-        raise ArxError(
-            f"cannot inspect buildx builder {builder or '(default)'!r}",
-            hint="check `docker buildx ls` and that DOCKER_HOST points at a running engine",
-        )
+    info = inspect_builder_or_fail(builder)
     problems = export_problems(whole.cache_to, info)
     if problems:
         raise ArxError(problems[0].message, hint=problems[0].hint)

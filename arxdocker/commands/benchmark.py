@@ -93,16 +93,14 @@ def run(args: argparse.Namespace) -> int:
     from arxdocker.benchmark.interrupts import interrupts_raise
     from arxdocker.benchmark.runner import run_build
     from arxdocker.benchmark.touch import touch_setting, touching
-    from arxdocker.build.request import split_positionals
+    from arxdocker.build.request import context_folder, split_positionals
     from arxdocker.errors import ArxError
     from arxdocker.history.record import new_id
     from arxdocker.render.benchmark_output import BenchmarkProgress
     from arxdocker.render.theme import make_console
 
     context, _ = split_positionals(list(args.context or []))
-    if not Path(context).is_dir():
-        raise ArxError(f"build context {context!r} is not a folder")
-    setting = touch_setting(Path(context), args.touch, args.target)
+    setting = touch_setting(context_folder(context), args.touch, args.target)
     if "incremental" in args.scenarios and setting is None:
         raise ArxError(
             "the incremental scenario needs --touch PATH, a file in the context to change",

@@ -28,10 +28,6 @@ exit codes: buildx's exit code; 1 when the hit rate is below --min-hit-rate;
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 EPILOG = """\
 examples:
@@ -135,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         launched.cleanup()
     from arxdocker.build.session import retry_if_export_race
 
-    outcome = retry_if_export_race(outcome, settings.request, _notifier(settings.progress))
+    outcome = retry_if_export_race(outcome, settings.request, output.notice)
     problems = save(outcome.record.to_dict(), settings.history, settings.record)
     output.report(
         outcome.report, [*outcome.messages, *problems], as_json=settings.json, gate=outcome.gate
@@ -164,13 +160,3 @@ def run(args: argparse.Namespace) -> int:
             annotations_to=sys.stderr if settings.json else sys.stdout,
         )
     return outcome.exit_code
-
-
-def _notifier(progress: str) -> Callable[[str], None]:
-    import sys
-
-    def notify(message: str) -> None:
-        if progress != "quiet":
-            print(f"arxdocker: warning: {message}", file=sys.stderr, flush=True)
-
-    return notify

@@ -60,6 +60,11 @@ class BuildOutput:
         if close is not None:
             close()
 
+    def notice(self, message: str) -> None:
+        """A warning said between builds (a retry); nothing under --progress quiet."""
+        if self.progress != "quiet":
+            print(f"arxdocker: warning: {message}", file=sys.stderr, flush=True)
+
     def report(
         self, report: Report, warnings: list[str], *, as_json: bool, gate: str | None = None
     ) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from arxdocker.analysis.bake import BakeReport
 from arxdocker.analysis.report import Report, build_report
 from arxdocker.build.bake_session import BakeOutcome, merge_bake_retry
-from arxdocker.build.export_race import is_export_race, merge_record, merge_report
+from arxdocker.analysis.export_race import is_export_race, merge_record, merge_report
 from arxdocker.build.session import BuildOutcome, merge_retry
 from arxdocker.history.record import Record
 from arxdocker.progress.reader import read_events
