@@ -12,6 +12,9 @@ SKIP = {"node_modules", "__pycache__", "venv"}
 
 
 def _is_dockerfile(path: Path) -> bool:
+    # `Dockerfile.dockerignore` is BuildKit's ignore file for `Dockerfile`, not a Dockerfile.
+    if path.name.endswith(".dockerignore"):
+        return False
     return any(path.match(pattern) for pattern in PATTERNS)
 
 

@@ -163,6 +163,13 @@ def test_folder_search_finds_named_dockerfiles(tmp_path: Path, capsys) -> None:
     assert code == 0 and "3 Dockerfiles" in out
 
 
+def test_folder_search_skips_a_dockerfiles_own_dockerignore(tmp_path: Path, capsys) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (tmp_path / "Dockerfile.dockerignore").write_text("*\n!src\n")
+    code, out, _ = run(capsys, "lint", str(tmp_path))
+    assert code == 0 and "1 Dockerfile" in out and "Dockerfile.dockerignore" not in out
+
+
 def test_heredoc_heavy_files_lint_without_parse_errors(capsys) -> None:
     folder = FIXTURES / "dockerfiles" / "heredoc"
     code, out, err = run(capsys, "lint", str(folder), "--format", "json")
