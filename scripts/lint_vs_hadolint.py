@@ -23,7 +23,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIRS = [ROOT / "tests" / "fixtures" / "dockerfiles", ROOT / "dockerfiles"]
-PATTERNS = ("Dockerfile", "*.Dockerfile", "Dockerfile.*")
 
 # pattern -> (arxdocker rule, hadolint rules that catch the same thing, if any)
 PATTERN_TABLE: list[tuple[str, str, tuple[str, ...]]] = [
@@ -48,14 +47,10 @@ PATTERN_TABLE: list[tuple[str, str, tuple[str, ...]]] = [
 
 
 def corpus(folders: list[Path]) -> list[Path]:
-    files = {
-        path
-        for folder in folders
-        for pattern in PATTERNS
-        for path in folder.rglob(pattern)
-        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
-    }
-    return sorted(files)
+    """The Dockerfiles below `folders`, found as `arxdocker lint FOLDER` finds them."""
+    from arxdocker.commands._lint_inputs import discover
+
+    return sorted({Path(name) for name in discover([str(folder) for folder in folders])})
 
 
 def timed(command: list[str], runs: int) -> tuple[float, str]:
