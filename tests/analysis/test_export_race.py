@@ -10,9 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from arxdocker.analysis.bake import BakeReport
+from arxdocker.analysis.export_race import is_export_race, merge_record, merge_report
 from arxdocker.analysis.report import Report, build_report
 from arxdocker.build.bake_session import BakeOutcome, merge_bake_retry
-from arxdocker.analysis.export_race import is_export_race, merge_record, merge_report
 from arxdocker.build.session import BuildOutcome, merge_retry
 from arxdocker.history.record import Record
 from arxdocker.progress.reader import read_events
