@@ -5,7 +5,9 @@ step of the stage it is built FROM (when known), and a `COPY --from=STAGE` on th
 step. Where the record has every step's start (`started_s`), the bars sit at those times;
 otherwise the schedule is estimated from the durations and those dependencies, as BuildKit would
 run them with unlimited parallelism, and `estimated` says so. The critical path runs back from the
-step that finished last, each time to the dependency that finished latest.
+step that finished last, each time to the dependency with the most work behind it (the longest
+chain of durations): not to the one that finished latest, because BuildKit reports a cached step
+when it gets to it, often after a long RUN in another stage has finished.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def timeline(view: RecordView, stage_parents: Mapping[str, str | None] | None = 
     starts = view.step_starts
     real = bool(steps) and len(starts) == len(steps) and all(s is not None for s in starts)
     times = _real(steps, starts) if real else _estimated(steps, deps)
-    critical = _critical_path(times, deps)
+    critical = _critical_path(steps, times, deps)
     # Groups in Dockerfile order when it is known, else in the order they first ran.
     known = list(stage_parents or {})
     seen = list(dict.fromkeys(group_of(step) for step in steps))
@@ -124,13 +126,28 @@ def _estimated(steps: list[Step], deps: list[list[int]]) -> list[tuple[float, fl
     return [place(position, frozenset()) for position in range(len(steps))]
 
 
-def _critical_path(times: list[tuple[float, float]], deps: list[list[int]]) -> set[int]:
+def _critical_path(
+    steps: list[Step], times: list[tuple[float, float]], deps: list[list[int]]
+) -> set[int]:
     if not times:
         return set()
+    work: dict[int, float] = {}
+
+    def work_behind(position: int, seen: frozenset[int]) -> float:
+        """The step's duration plus the longest chain of durations it waited for."""
+        if position not in work:
+            seen_here = seen | {position}
+            behind = (work_behind(dep, seen_here) for dep in deps[position] if dep not in seen)
+            work[position] = (steps[position].duration_s or 0.0) + max(behind, default=0.0)
+        return work[position]
+
     current = max(range(len(times)), key=lambda position: (times[position][1], -position))
     path = {current}
     while deps[current]:
-        current = max(deps[current], key=lambda position: times[position][1])
+        current = max(
+            deps[current],
+            key=lambda position: (work_behind(position, frozenset()), times[position][1]),
+        )
         if current in path:
             break
         path.add(current)

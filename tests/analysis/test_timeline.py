@@ -58,3 +58,19 @@ def test_recorded_start_times_are_used_as_they_are(key: str, origin: float) -> N
 def test_an_empty_record() -> None:
     line = timeline(record("warm", steps=[]))
     assert line.bars == () and line.total_s == 0.0
+
+
+def test_a_cached_step_reported_late_does_not_take_the_critical_path() -> None:
+    # a real build with recorded starts: a source edit; BuildKit reported the cached runtime
+    # steps after build 2/2 (1.2 s) had finished, so they end last but waited for nothing
+    lines = (RECORDS / "webapp-three-builds.jsonl").read_text().splitlines()
+    line = timeline(RecordView.from_dict(json.loads(lines[-1]), "edited"), PARENTS)
+    assert not line.estimated
+    bars = {step_where(bar.step): bar for bar in line.bars}
+    assert bars["runtime 3/4"].end > bars["build 2/2"].end
+    critical = {step_where(bar.step) for bar in line.bars if bar.critical}
+    assert {"build 1/2", "build 2/2", "runtime 4/4"} <= critical
+    assert "runtime 3/4" not in critical
+    assert line.critical_s == pytest.approx(
+        bars["build 2/2"].end - bars["build 1/2"].start, abs=0.05
+    )
