@@ -52,8 +52,12 @@ def run(args: argparse.Namespace) -> int:
     view = resolve(args.record, history)
     limit = max(1, args.chart_builds)
     try:
+        # By start time, not id: ids are ordered by the second only, then random.
         same_target = (
-            item for item in recent(history) if item.target == view.target and item.id <= view.id
+            item
+            for item in recent(history)
+            if item.target == view.target
+            and (item.started or "", item.id) <= (view.started or "", view.id)
         )
         chart = list(islice(same_target, limit))[::-1]
     except ArxError:  # no history next to a record file: the chart shows this build alone

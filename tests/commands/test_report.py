@@ -6,7 +6,8 @@ from pathlib import Path
 
 from tests.commands._cli import arxdocker
 
-WARM = Path(__file__).resolve().parents[1] / "fixtures" / "records" / "webapp-warm.json"
+RECORDS = Path(__file__).resolve().parents[1] / "fixtures" / "records"
+WARM = RECORDS / "webapp-warm.json"
 
 
 def test_help_has_examples() -> None:
@@ -22,6 +23,17 @@ def test_a_record_file_without_history_charts_itself(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "1 build in the chart" in result.stdout
     assert out.read_text().count('class="hbar"') == 1
+
+
+def test_builds_started_in_the_same_second_are_all_charted(tmp_path: Path) -> None:
+    # the warm and the edited build have ids of the same second (…T014545Z-ed992d, -720b40)
+    out = tmp_path / "r.html"
+    history = RECORDS / "webapp-three-builds.jsonl"
+    result = arxdocker("report", "last", "--history", str(history), "--html", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "3 builds in the chart" in result.stdout
+    assert "critical path 1.2s of 1.2s" in result.stdout
+    assert out.read_text().count('class="hbar"') == 3
 
 
 def test_one_line_errors(tmp_path: Path) -> None:
