@@ -168,3 +168,50 @@ def system_install(command: Command, run: list[Command]) -> tuple[Tool, tuple[st
     if tool is None or tool.name not in SYSTEM:
         return None
     return (tool, ()) if {c.name for c in run} <= SYSTEM_COMMANDS else None
+
+
+# A project script that installs dependencies: its name says so, by a word of its own...
+_DEPENDENCY_WORD = re.compile(
+    r"(?:^|[-_.])(deps|dependencies|requirements|vendor|plugins|packages|modules)(?:[-_.]|$)", re.I
+)
+# ...or by a verb, when it is also given a manifest (`install.sh` alone often builds the project).
+_INSTALL_VERB = re.compile(r"(?:^|[-_.])(install|fetch|bootstrap|download)(?:[-_.]|$)", re.I)
+_MANIFEST_SUFFIXES = (".txt", ".lock", ".json", ".toml", ".yaml", ".yml", ".list", ".cfg", ".ini")
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh"}
+
+
+@dataclass(frozen=True)
+class DependencyScript:
+    """`sh tools/fetch-deps.sh deps.txt /app/vendor`: a context script and the files it is given."""
+
+    script: str  # as written, relative to the working directory
+    manifests: tuple[str, ...]  # relative file arguments that look like manifests
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.script, *self.manifests)
+
+
+def _relative_file(word: str) -> bool:
+    return bool(word) and word[0] not in "/-$~" and "=" not in word and "*" not in word
+
+
+def dependency_script(command: Command) -> DependencyScript | None:
+    """A project script (run from the build context) that installs dependencies, if this is one."""
+    words = list(command.words)
+    if command.name in _SHELLS:
+        if "-c" in words:
+            return None
+        words = [w for w in words[1:] if not w.startswith("-")]
+    elif "/" not in words[0]:
+        return None  # a command on PATH, not a script of the context
+    if not words or not _relative_file(words[0]):
+        return None
+    script = words[0]
+    stem = script.rsplit("/", 1)[-1].split(".", 1)[0]
+    manifests = tuple(
+        w for w in words[1:] if _relative_file(w) and w.lower().endswith(_MANIFEST_SUFFIXES)
+    )
+    if _DEPENDENCY_WORD.search(stem) or (_INSTALL_VERB.search(stem) and manifests):
+        return DependencyScript(script, manifests)
+    return None

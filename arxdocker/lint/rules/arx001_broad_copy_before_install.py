@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from arxdocker.dockerfile.model import Instruction
-from arxdocker.lint.fixes import install_first, move_before
+from arxdocker.lint.fixes import install_first, move_before, script_first
 from arxdocker.lint.model import Finding
-from arxdocker.lint.rule import LintContext, Rule
-from arxdocker.lint.tools import SYSTEM, dependency_install, system_install
+from arxdocker.lint.rule import BuildContext, LintContext, Rule, join_path
+from arxdocker.lint.tools import (
+    SYSTEM,
+    DependencyScript,
+    dependency_install,
+    dependency_script,
+    system_install,
+)
 
 BROAD = {".", "./", "*", "./*", "src", "src/", "app", "app/", "lib", "lib/"}
 
@@ -25,7 +33,10 @@ class BroadCopyBeforeInstall(Rule):
     Flags a COPY of the whole build context (or a source directory) that comes before a
     dependency install (npm, yarn, pnpm, pip, uv, poetry, go, cargo, maven, gradle, bundler,
     composer, dotnet), or before a system package install (apt, apk, yum, dnf) that does not
-    need the sources, in the same stage.
+    need the sources, in the same stage. Also flags a project's own dependency script run after
+    the broad COPY: a context script whose name says it installs dependencies
+    (`fetch-deps.sh`, `install-plugins.sh`, `vendor.sh`), or an install/fetch script given a
+    manifest (`sh tools/install.sh packages.txt`).
 
     ## Why is this bad?
     BuildKit caches a step only while everything before it is unchanged. After `COPY . .`, any
@@ -58,6 +69,12 @@ class BroadCopyBeforeInstall(Rule):
     chained after the install with `&&` stay where they were. Safe for a RUN that runs only
     package-manager commands (apt-get, apk, yum, dnf, rm): it moves before the broad COPY.
 
+    For a dependency script, the fix copies the script and the manifests it is given (paths
+    kept) and runs it before a `COPY . .` into the working directory. It is safe only when
+    arxdocker can read the script in the build context and the script names no other file or
+    folder of the context; otherwise (or on stdin) the fix is marked unsafe and `--fix` leaves
+    the file alone.
+
     ## References
     - https://docs.docker.com/build/cache/optimize/#order-your-layers
     """
@@ -71,12 +88,20 @@ class BroadCopyBeforeInstall(Rule):
         for stage in ctx.stages.stages:
             broad: Instruction | None = None
             installs: list[tuple[Instruction, str, tuple[str, ...]]] = []
-            done: set[str] = set()  # tools that installed before the broad COPY
+            scripts: list[tuple[Instruction, DependencyScript]] = []
+            done: set[str] = set()  # tools (and scripts) that installed before the broad COPY
             for instruction in stage.instructions:
                 if broad is None and is_broad_copy(instruction):
                     broad = instruction
                 run_commands = ctx.commands(instruction)
                 for command in run_commands:
+                    script = dependency_script(command)
+                    if script is not None:
+                        if broad is None:
+                            done.add(script.script)
+                        elif script.script not in done and copied_here(ctx, broad, instruction):
+                            scripts.append((instruction, script))
+                        continue
                     found = dependency_install(command) or system_install(command, run_commands)
                     if not found or found[0].name in done | {i[1] for i in installs}:
                         continue
@@ -84,22 +109,86 @@ class BroadCopyBeforeInstall(Rule):
                         done.add(found[0].name)
                     else:
                         installs.append((instruction, found[0].name, found[1]))
-            if broad is None or not installs:
+            if broad is None:
                 continue
-            run, tool, manifests = installs[0]
-            system = tool in SYSTEM
-            yield self.finding(
-                ctx,
-                broad,
-                f"`{broad.original.strip()}` (line {broad.line}) copies sources before the "
-                f"{tool} install on line {run.line}; any source edit reinstalls "
-                + ("the packages" if system else "every dependency"),
-                help=f"Install the system packages before `{broad.original}`"
-                if system
-                else f"Copy {' '.join(manifests)} first and run the {tool} install before "
-                f"`{broad.original}`",
-                fix=move_before(ctx.dockerfile, broad, run)
-                if system
-                else install_first(ctx.dockerfile, broad, run, tool, manifests),
-                related=(run.line,),
-            )
+            if installs:
+                yield self._install_finding(ctx, broad, *installs[0])
+            elif scripts:
+                yield self._script_finding(ctx, broad, *scripts[0])
+
+    def _install_finding(
+        self,
+        ctx: LintContext,
+        broad: Instruction,
+        run: Instruction,
+        tool: str,
+        manifests: tuple[str, ...],
+    ) -> Finding:
+        system = tool in SYSTEM
+        return self.finding(
+            ctx,
+            broad,
+            f"`{broad.original.strip()}` (line {broad.line}) copies sources before the "
+            f"{tool} install on line {run.line}; any source edit reinstalls "
+            + ("the packages" if system else "every dependency"),
+            help=f"Install the system packages before `{broad.original}`"
+            if system
+            else f"Copy {' '.join(manifests)} first and run the {tool} install before "
+            f"`{broad.original}`",
+            fix=move_before(ctx.dockerfile, broad, run)
+            if system
+            else install_first(ctx.dockerfile, broad, run, tool, manifests),
+            related=(run.line,),
+        )
+
+    def _script_finding(
+        self, ctx: LintContext, broad: Instruction, run: Instruction, found: DependencyScript
+    ) -> Finding:
+        safe = script_reads_only_its_files(ctx.context, found)
+        fix = script_first(ctx.dockerfile, broad, run, found, "safe" if safe else "unsafe")
+        return self.finding(
+            ctx,
+            broad,
+            f"`{broad.original.strip()}` (line {broad.line}) copies sources before the "
+            f"dependency script {found.script} on line {run.line}; any source edit runs it again",
+            help=f"Copy {' '.join(found.files)} first and run {found.script} before "
+            f"`{broad.original}`"
+            + ("" if fix is None or fix.applicability == "safe" else UNSAFE_SCRIPT_NOTE),
+            fix=fix,
+            related=(run.line,),
+        )
+
+
+def copied_here(ctx: LintContext, broad: Instruction, run: Instruction) -> bool:
+    """Whether the RUN works in the folder the broad COPY filled, so its relative script came
+    from the build context."""
+    return ctx.workdir(run) == join_path(ctx.workdir(broad), broad.destination)
+
+
+UNSAFE_SCRIPT_NOTE = (
+    " (not fixed by --fix: the script could not be read in the build context, or it names other"
+    " context files it may need)"
+)
+# Words of a script that may name a file: paths as a shell script writes them, unquoted or quoted.
+_PATH_WORD = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
+
+
+def script_reads_only_its_files(context: BuildContext | None, found: DependencyScript) -> bool:
+    """Whether moving the script above the broad COPY is safe: the script and its manifests are
+    context files, and the script names no other file or folder of the context (so it cannot
+    need the rest of the sources). Without a context folder (stdin) nothing can be checked."""
+    if context is None or not all(context.has_file(file) for file in found.files):
+        return False
+    text = context.file_text(found.script)
+    if text is None:
+        return False
+    own = {PurePosixPath(file).as_posix() for file in found.files}
+    folder = PurePosixPath(found.script).parent.as_posix()
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    for word in set(_PATH_WORD.findall(body)):
+        if word.strip(".") == "" or PurePosixPath(word).as_posix() in own:
+            continue
+        for candidate in (word, f"{folder}/{word}"):
+            if PurePosixPath(candidate).as_posix() not in own and context.has_path(candidate):
+                return False
+    return True
