@@ -19,6 +19,7 @@ examples:
   arxdocker lint                      # Dockerfiles under the current directory
   arxdocker lint Dockerfile --fix     # apply the safe fixes in place
   arxdocker lint . --diff             # show the fixes as a diff, write nothing
+  arxdocker lint . --diff --unsafe-fixes   # also the fixes that need a look (ruff's term)
   arxdocker lint --format sarif . > arxdocker.sarif
   arxdocker rule ARX001               # what a rule checks, and why
 """
@@ -51,6 +52,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     parser.add_argument("--diff", action="store_true", help="print the safe fixes as a diff")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, also apply fixes that may change what the build does "
+        "(each rule's doc says when; review them)",
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     parser.add_argument("--statistics", action="store_true", help="print a count per rule")
 
@@ -65,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from arxdocker.lint.registry import all_rules, get_rule
     from arxdocker.lint.runner import build_context, fix_text, lint
 
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        from arxdocker.errors import ArxError
+
+        raise ArxError("--unsafe-fixes needs --fix or --diff", hint="add --diff to review them")
     for code in (args.select or []) + (args.ignore or []):
         if code.upper() != "ALL" and get_rule(code) is None:
             from arxdocker.errors import ArxError
@@ -82,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         display = "<stdin>" if name == "-" else name
         try:
             if args.fix or args.diff:
-                fixed, _ = fix_text(text, display, context, config)
+                fixed, _ = fix_text(text, display, context, config, unsafe=args.unsafe_fixes)
                 if fixed != text:
                     diffs.append(_diff(display, text, fixed))
                     if args.fix and not args.diff:  # --diff shows, never writes

@@ -68,15 +68,16 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return text
 
 
-def fix_once(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
-    """Apply the safe fixes that do not touch each other; the next pass picks up the rest."""
+def fix_once(text: str, findings: list[Finding], unsafe: bool = False) -> tuple[str, list[Finding]]:
+    """Apply the safe fixes (and, if asked, the unsafe ones) that do not touch each other; the
+    next pass picks up the rest."""
     taken: list[tuple[int, int, int, int]] = []
     chosen: list[Edit] = []
     applied: list[Finding] = []
     priority = {rule.code: rule.fix_priority for rule in all_rules()}
     for finding in sorted(findings, key=lambda f: (priority.get(f.code, 50), f.line)):
         fix = finding.fix
-        if fix is None or fix.applicability != "safe":
+        if fix is None or (fix.applicability != "safe" and not unsafe):
             continue
         ranges = [(e.line, e.end_line) for e in fix.edits]
         if any(a <= d and c <= b for a, b in ranges for c, d, _, _ in taken):
@@ -92,13 +93,16 @@ def fix_text(
     path: str,
     context: BuildContext | None,
     config: LintConfig,
+    *,
     max_passes: int = 8,
+    unsafe: bool = False,
 ) -> tuple[str, list[Finding]]:
-    """Fix until nothing safe is left; returns the new text and the findings fixed."""
+    """Fix until nothing safe (or, with `unsafe`, nothing at all) is left; returns the new text
+    and the findings fixed."""
     fixed: list[Finding] = []
     for _ in range(max_passes):
         findings = lint(parse_text(text, path), context, config)
-        new_text, applied = fix_once(text, findings)
+        new_text, applied = fix_once(text, findings, unsafe)
         if not applied or new_text == text:
             break
         fixed.extend(applied)

@@ -43,6 +43,7 @@ def render_sarif(findings: list[Finding], rules: tuple[Rule, ...]) -> str:
             result["fixes"] = [
                 {
                     "description": {"text": f.fix.title},
+                    "properties": {"applicability": f.fix.applicability},  # as in JSON output
                     "artifactChanges": [
                         {
                             "artifactLocation": {"uri": _uri(f.file)},

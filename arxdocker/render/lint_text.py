@@ -29,6 +29,11 @@ class FindingList:
                 yield Text.assemble(("  help: ", "arx.heading"), finding.help)
             if finding.fix and finding.fix.applicability == "safe":
                 yield Text(f"  fix: {finding.fix.title} (--fix applies it)", style="arx.cached")
+            elif finding.fix:
+                yield Text(
+                    f"  unsafe fix: {finding.fix.title} (review it with --diff --unsafe-fixes)",
+                    style="arx.dim",
+                )
             yield Text("")
 
     def _header(self, finding: Finding) -> Text:
@@ -65,9 +70,13 @@ def summary(findings: list[Finding], files: int) -> Text:
     if not findings:
         return Text(f"All checks passed ({files} Dockerfile{'s' * (files != 1)}).", "arx.cached")
     fixable = sum(1 for f in findings if f.fix and f.fix.applicability == "safe")
+    unsafe = sum(1 for f in findings if f.fix and f.fix.applicability != "safe")
     text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file(s)"
-    if fixable:
-        text += f" ({fixable} fixable with --fix)"
+    hints = [f"{fixable} fixable with --fix"] if fixable else []
+    if unsafe:
+        hints.append(f"{unsafe} more with --unsafe-fixes")
+    if hints:
+        text += f" ({', '.join(hints)})"
     return Text(text + ".", "arx.heading")
 
 

@@ -64,6 +64,12 @@ def test_sarif_validates_against_the_2_1_0_schema(capsys) -> None:
     results = document["runs"][0]["results"]
     assert code == 1 and len(results) > 100
     assert len(document["runs"][0]["tool"]["driver"]["rules"]) == 16
+    applicability = {
+        (r["ruleId"], fix["properties"]["applicability"])
+        for r in results
+        for fix in r.get("fixes", [])
+    }
+    assert ("ARX003", "safe") in applicability and ("ARX011", "unsafe") in applicability
 
 
 def test_github_annotations(project: Path, capsys) -> None:
@@ -175,3 +181,37 @@ def test_heredoc_heavy_files_lint_without_parse_errors(capsys) -> None:
     code, out, err = run(capsys, "lint", str(folder), "--format", "json")
     assert code == 1 and err == ""
     assert {Path(f["file"]).name for f in json.loads(out)} >= {"heredoc-01.Dockerfile"}
+
+
+def test_unsafe_fixes_are_shown_and_applied_only_when_asked(tmp_path: Path, capsys) -> None:
+    # install-deps.sh sources another context file, so moving it above `COPY . .` is unsafe
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "install-deps.sh").write_text(". scripts/common.sh\n")
+    (tmp_path / "scripts" / "common.sh").write_text("")
+    text = "FROM busybox:1.36\nWORKDIR /app\nCOPY . .\nRUN sh scripts/install-deps.sh\n"
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    lint = ("lint", str(dockerfile), "--select", "ARX001")
+
+    code, out, _ = run(capsys, *lint)
+    assert code == 1
+    assert "unsafe fix: Copy scripts/install-deps.sh and run" in out
+    assert "Found 1 finding in 1 file(s) (1 more with --unsafe-fixes)." in out
+    assert run(capsys, *lint, "--diff")[0] == 0  # no safe fix to show
+    run(capsys, *lint, "--fix")
+    assert dockerfile.read_text() == text
+
+    code, out, _ = run(capsys, *lint, "--diff", "--unsafe-fixes")
+    assert code == 1 and "+COPY scripts/install-deps.sh scripts/" in out
+    assert dockerfile.read_text() == text
+    run(capsys, *lint, "--fix", "--unsafe-fixes")
+    assert dockerfile.read_text() == (
+        "FROM busybox:1.36\nWORKDIR /app\nCOPY scripts/install-deps.sh scripts/\n"
+        "RUN sh scripts/install-deps.sh\nCOPY . .\n"
+    )
+
+
+def test_unsafe_fixes_alone_is_a_usage_error(project: Path, capsys) -> None:
+    code, _, err = run(capsys, "lint", str(project), "--unsafe-fixes")
+    assert code == 2
+    assert "--unsafe-fixes needs --fix or --diff" in err
