@@ -2,9 +2,11 @@
 
 PATH may be a Dockerfile or a directory, searched for Dockerfile, *.Dockerfile and Dockerfile.*
 (hidden folders and node_modules are skipped); `-` reads stdin. The folder holding a Dockerfile
-is taken as its build context (for .dockerignore checks). Rules are configured in pyproject.toml
-under [tool.arxdocker.lint] (select, ignore, severity), and silenced per instruction with
-`# arxdocker: ignore=ARX001` on the line above, or per file with `# arxdocker: global ignore=...`.
+is taken as its build context: its .dockerignore is checked, and a fix that moves a project
+script reads that script there first (on stdin such fixes are unsafe). Rules are configured in
+pyproject.toml under [tool.arxdocker.lint] (select, ignore, severity), and silenced per
+instruction with `# arxdocker: ignore=ARX001` on the line above, or per file with
+`# arxdocker: global ignore=...`.
 
 exit codes: 0 no findings; 1 findings (or, with --diff, changes to make);
             2 a usage error or a Dockerfile that cannot be parsed.
