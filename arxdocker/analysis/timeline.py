@@ -57,8 +57,9 @@ def timeline(view: RecordView, stage_parents: Mapping[str, str | None] | None = 
     deps = _dependencies(steps, stage_parents or {})
     starts = view.step_starts
     real = bool(steps) and len(starts) == len(steps) and all(s is not None for s in starts)
-    times = _real(steps, starts) if real else _estimated(steps, deps)
-    critical = _critical_path(steps, times, deps)
+    estimate = _estimated(steps, deps)
+    times = _real(steps, starts) if real else estimate
+    critical = _critical_path(times, deps, work_behind=[end for _, end in estimate])
     # Groups in Dockerfile order when it is known, else in the order they first ran.
     known = list(stage_parents or {})
     seen = list(dict.fromkeys(group_of(step) for step in steps))
@@ -127,26 +128,18 @@ def _estimated(steps: list[Step], deps: list[list[int]]) -> list[tuple[float, fl
 
 
 def _critical_path(
-    steps: list[Step], times: list[tuple[float, float]], deps: list[list[int]]
+    times: list[tuple[float, float]], deps: list[list[int]], *, work_behind: list[float]
 ) -> set[int]:
+    """`work_behind`: each step's duration plus the longest chain of durations it waited for,
+    which is its end in the estimated schedule."""
     if not times:
         return set()
-    work: dict[int, float] = {}
-
-    def work_behind(position: int, seen: frozenset[int]) -> float:
-        """The step's duration plus the longest chain of durations it waited for."""
-        if position not in work:
-            seen_here = seen | {position}
-            behind = (work_behind(dep, seen_here) for dep in deps[position] if dep not in seen)
-            work[position] = (steps[position].duration_s or 0.0) + max(behind, default=0.0)
-        return work[position]
-
     current = max(range(len(times)), key=lambda position: (times[position][1], -position))
     path = {current}
     while deps[current]:
         current = max(
             deps[current],
-            key=lambda position: (work_behind(position, frozenset()), times[position][1]),
+            key=lambda position: (work_behind[position], times[position][1]),
         )
         if current in path:
             break

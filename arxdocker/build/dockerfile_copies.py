@@ -6,13 +6,11 @@ cache-friendly features appear, read from the instructions of the parser in `arx
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
 
 from arxdocker.dockerfile import DockerfileParseError, parse_text
-
-_HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+from arxdocker.dockerfile.model import Instruction as ParsedInstruction
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +32,17 @@ class ContextCopy:
     sources: tuple[str, ...]
 
 
+def _parsed(text: str) -> tuple[ParsedInstruction, ...]:
+    """The parser's instructions; none for an unparseable file, since buildx will refuse it."""
+    try:
+        return parse_text(text).instructions
+    except DockerfileParseError:
+        return ()
+
+
 def instructions(text: str) -> list[Instruction]:
     """Logical instructions, read by the project's BuildKit-faithful parser (heredocs, escape
-    directives, continuations with comments); an unparseable file has none here, since buildx
-    itself will refuse it."""
-    try:
-        parsed = parse_text(text)
-    except DockerfileParseError:
-        return []
+    directives, continuations with comments)."""
     return [
         Instruction(
             instr.line,
@@ -50,7 +51,7 @@ def instructions(text: str) -> list[Instruction]:
             tuple(instr.args) if instr.json else _words(instr.rest),
             instr.original,
         )
-        for instr in parsed.instructions
+        for instr in _parsed(text)
     ]
 
 
@@ -86,18 +87,16 @@ def features(text: str) -> list[str]:
     """Build features the Dockerfile uses, e.g. `cache-mounts:2`, `copy-link`, `multi-stage`."""
     found: list[str] = []
     froms = cache_mounts = secret_mounts = bind_mounts = links = heredocs = 0
-    for instr in instructions(text):
+    for instr in _parsed(text):  # the parser's flags and heredocs, not a second reading
         if instr.keyword == "FROM":
             froms += 1
-        for flag in instr.flags:
-            if flag.startswith("--mount="):
-                kind = re.search(r"type=(\w+)", flag)
-                name = kind.group(1) if kind else "bind"
-                cache_mounts += name == "cache"
-                secret_mounts += name == "secret"
-                bind_mounts += name == "bind"
-            links += flag in ("--link", "--link=true")
-        heredocs += bool(_HEREDOC.search(instr.text))
+        for mount in instr.mounts():
+            kind = mount.get("type", "bind")
+            cache_mounts += kind == "cache"
+            secret_mounts += kind == "secret"
+            bind_mounts += kind == "bind"
+        links += sum(flag.name == "link" and flag.value in (None, "true") for flag in instr.flags)
+        heredocs += bool(instr.heredocs)
     if froms > 1:
         found.append("multi-stage")
     for name, count in (

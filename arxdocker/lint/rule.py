@@ -6,12 +6,23 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from typing import Literal, Protocol
 
 from arxdocker.dockerfile.model import Dockerfile, Instruction
 from arxdocker.dockerfile.shell import Command, commands
 from arxdocker.dockerfile.stages import Stage, StageModel, build_stages
 from arxdocker.lint.model import Finding, Fix, Severity
+
+
+class ContextFiles(Protocol):
+    """Lookups of paths relative to the build context, for the few files a rule needs; the
+    runner gives them, so rules stay free of I/O. Paths outside the context are never found."""
+
+    def kind(self, relative: str) -> Literal["file", "folder"] | None: ...
+
+    def text(self, relative: str) -> str | None:
+        """A small file's text; None when it is missing or too large to be a script."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -21,30 +32,7 @@ class BuildContext:
     path: str
     dockerignore: tuple[str, ...] | None  # None: there is no .dockerignore
     entries: tuple[str, ...]  # top-level names in the context
-
-    # Rules read the few context files they need on demand, never the whole context up front.
-    def _inside(self, relative: str) -> Path | None:
-        root = Path(self.path).resolve()
-        candidate = (root / relative).resolve()
-        return candidate if candidate.is_relative_to(root) and candidate != root else None
-
-    def has_file(self, relative: str) -> bool:
-        path = self._inside(relative)
-        return path is not None and path.is_file()
-
-    def has_path(self, relative: str) -> bool:
-        path = self._inside(relative)
-        return path is not None and path.exists()
-
-    def file_text(self, relative: str, limit: int = 256 * 1024) -> str | None:
-        """A context file's text; None when it is missing, outside the context, or over `limit`."""
-        path = self._inside(relative)
-        try:
-            if path is None or not path.is_file() or path.stat().st_size > limit:
-                return None
-            return path.read_text(errors="replace")
-        except OSError:
-            return None
+    files: ContextFiles
 
 
 @dataclass(frozen=True)

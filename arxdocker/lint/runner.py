@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Literal
 
 from arxdocker.dockerfile.model import Dockerfile
 from arxdocker.dockerfile.parser import parse_text
@@ -12,6 +13,34 @@ from arxdocker.lint.model import SEVERITIES, Edit, Finding, Severity
 from arxdocker.lint.registry import all_rules
 from arxdocker.lint.rule import BuildContext, LintContext
 from arxdocker.lint.suppress import find_suppressions
+
+
+class FolderFiles:
+    """`ContextFiles` of a folder on disk."""
+
+    TEXT_LIMIT = 256 * 1024  # bytes; larger files are not scripts a rule should read
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder.resolve()
+
+    def _inside(self, relative: str) -> Path | None:
+        candidate = (self.root / relative).resolve()
+        return candidate if candidate.is_relative_to(self.root) and candidate != self.root else None
+
+    def kind(self, relative: str) -> Literal["file", "folder"] | None:
+        path = self._inside(relative)
+        if path is None:
+            return None
+        return "file" if path.is_file() else "folder" if path.is_dir() else None
+
+    def text(self, relative: str) -> str | None:
+        path = self._inside(relative)
+        try:
+            if path is None or not path.is_file() or path.stat().st_size > self.TEXT_LIMIT:
+                return None
+            return path.read_text(errors="replace")
+        except OSError:
+            return None
 
 
 def build_context(folder: Path) -> BuildContext:
@@ -26,7 +55,7 @@ def build_context(folder: Path) -> BuildContext:
         entries = tuple(sorted(entry.name for entry in folder.iterdir()))
     except OSError:
         entries = ()
-    return BuildContext(str(folder), patterns, entries)
+    return BuildContext(str(folder), patterns, entries, FolderFiles(folder))
 
 
 def lint(

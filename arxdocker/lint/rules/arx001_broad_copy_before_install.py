@@ -177,18 +177,18 @@ def script_reads_only_its_files(context: BuildContext | None, found: DependencyS
     """Whether moving the script above the broad COPY is safe: the script and its manifests are
     context files, and the script names no other file or folder of the context (so it cannot
     need the rest of the sources). Without a context folder (stdin) nothing can be checked."""
-    if context is None or not all(context.has_file(file) for file in found.files):
+    if context is None or any(context.files.kind(file) != "file" for file in found.files):
         return False
-    text = context.file_text(found.script)
+    text = context.files.text(found.script)
     if text is None:
         return False
     own = {PurePosixPath(file).as_posix() for file in found.files}
-    folder = PurePosixPath(found.script).parent.as_posix()
+    folder = PurePosixPath(found.script).parent
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    for word in set(_PATH_WORD.findall(body)):
-        if word.strip(".") == "" or PurePosixPath(word).as_posix() in own:
-            continue
-        for candidate in (word, f"{folder}/{word}"):
-            if PurePosixPath(candidate).as_posix() not in own and context.has_path(candidate):
-                return False
-    return True
+    named = {
+        candidate.as_posix()
+        for word in _PATH_WORD.findall(body)
+        if word.strip(".") and PurePosixPath(word).as_posix() not in own
+        for candidate in (PurePosixPath(word), folder / word)
+    }
+    return not any(context.files.kind(path) for path in named - own)
