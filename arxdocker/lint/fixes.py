@@ -129,7 +129,7 @@ def script_first(
 
     def runs_script(piece: str) -> bool:
         parsed = commands(piece)
-        return len(parsed) == 1 and dependency_script(parsed[0]) == found
+        return len(parsed) == 1 and found.runs_the_same(dependency_script(parsed[0]))
 
     return _head_first(
         dockerfile,
@@ -137,7 +137,7 @@ def script_first(
         run,
         copies,
         runs_script,
-        title=f"Copy {' '.join(found.files)} and run {found.script} before `{broad.original}`",
+        title=f"Copy {' '.join(found.files)} and run {found.label} before `{broad.original}`",
         applicability=applicability,
     )
 

@@ -182,22 +182,65 @@ _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh"}
 
 @dataclass(frozen=True)
 class DependencyScript:
-    """`sh tools/fetch-deps.sh deps.txt /app/vendor`: a context script and the files it is given."""
+    """`sh tools/fetch-deps.sh deps.txt /app/vendor`: a context script and the files it is given.
+
+    Also `make deps`: the script is the makefile, and `target` the make target that fetches."""
 
     script: str  # as written, relative to the working directory
     manifests: tuple[str, ...]  # relative file arguments that look like manifests
+    target: str = ""  # the make target, for a makefile
 
     @property
     def files(self) -> tuple[str, ...]:
         return (self.script, *self.manifests)
+
+    @property
+    def label(self) -> str:
+        """How a message names it: the script, or the make command."""
+        return f"make {self.target}" if self.target else self.script
+
+    def runs_the_same(self, other: DependencyScript | None) -> bool:
+        return other is not None and (other.script, other.target) == (self.script, self.target)
 
 
 def _relative_file(word: str) -> bool:
     return bool(word) and word[0] not in "/-$~" and "=" not in word and "*" not in word
 
 
+# make's default makefile, as GNU make looks for it (GNUmakefile and makefile come first there,
+# but a project's own makefile is almost always spelled this way).
+DEFAULT_MAKEFILE = "Makefile"
+
+
+def _make_target(command: Command) -> DependencyScript | None:
+    """`make deps`, `make -f build.mk vendor`: a make target named for fetching dependencies."""
+    words = list(command.words[1:])
+    makefile = DEFAULT_MAKEFILE
+    targets = []
+    while words:
+        word = words.pop(0)
+        if word in ("-C", "--directory") or word.startswith(("-C", "--directory=")):
+            return None  # another folder's makefile: its paths are not the working directory's
+        if word in ("-f", "--file", "--makefile") and words:
+            makefile = words.pop(0)
+        elif word.startswith(("--file=", "--makefile=")):
+            makefile = word.split("=", 1)[1]
+        elif word.startswith("-f") and len(word) > 2:
+            makefile = word[2:]
+        elif not word.startswith("-") and "=" not in word:
+            targets.append(word)
+    if not _relative_file(makefile):
+        return None
+    for target in targets:
+        if _DEPENDENCY_WORD.search(target):
+            return DependencyScript(makefile, (), target)
+    return None
+
+
 def dependency_script(command: Command) -> DependencyScript | None:
     """A project script (run from the build context) that installs dependencies, if this is one."""
+    if command.name in ("make", "gmake"):
+        return _make_target(command)
     words = list(command.words)
     if command.name in _SHELLS:
         if "-c" in words:

@@ -140,3 +140,82 @@ def test_no_finding_when_the_script_is_not_from_the_broad_copy(tmp_path: Path) -
     assert lint(parse_text(text), context, ONLY_ARX001) == []  # an absolute script path
     text = "FROM busybox\nCOPY . /app\nWORKDIR /srv\nRUN sh tools/fetch-deps.sh deps.txt v\n"
     assert lint(parse_text(text), context, ONLY_ARX001) == []  # relative to /srv, not /app
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("make deps", ("Makefile", (), "deps")),
+        ("make -j4 install-deps", ("Makefile", (), "install-deps")),
+        ("make -f build/deps.mk vendor", ("build/deps.mk", (), "vendor")),
+        ("make --file=tools.mk dependencies", ("tools.mk", (), "dependencies")),
+        ("make", None),  # the default target usually builds the project
+        ("make build test", None),
+        ("make install", None),  # installs the project itself
+        ("make -C vendor deps", None),  # another folder's makefile
+        ("make -f /opt/deps.mk deps", None),  # not from the context
+    ],
+)
+def test_make_target_recognition(command: str, expected: tuple | None) -> None:
+    found = dependency_script(commands(command)[0])
+    assert found == (DependencyScript(*expected) if expected else None)
+
+
+MAKEFILE = """\
+.PHONY: deps build
+PYTHON ?= python3
+deps: requirements.txt constraints.txt | vendor
+\t$(PYTHON) -m pip install -r requirements.txt -c constraints.txt
+
+build: deps
+\t$(PYTHON) -m compileall src
+"""
+MAKE_UNFRIENDLY = """FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN make deps && make build
+"""
+
+
+def _make_context(tmp_path: Path) -> Path:
+    (tmp_path / "Makefile").write_text(MAKEFILE)
+    (tmp_path / "requirements.txt").write_text("click==8.1.7\n")
+    (tmp_path / "constraints.txt").write_text("")
+    (tmp_path / "src").mkdir()
+    return tmp_path
+
+
+def test_make_target_names_the_makefile_and_the_prerequisites_it_reads(tmp_path: Path) -> None:
+    context = build_context(_make_context(tmp_path))
+    findings = lint(parse_text(MAKE_UNFRIENDLY), context, ONLY_ARX001)
+    assert [(f.code, f.line, f.related) for f in findings] == [("ARX001", 3, (4,))]
+    assert "before the `make deps` on line 4" in findings[0].message
+    assert findings[0].help.startswith(
+        "Copy Makefile requirements.txt constraints.txt first and run make deps before `COPY . .`"
+    )
+    # a makefile's recipes may read anything: only --unsafe-fixes moves it
+    assert findings[0].fix is not None and findings[0].fix.applicability == "unsafe"
+    assert "a makefile's recipes may read any file" in findings[0].help
+    assert fix_text(MAKE_UNFRIENDLY, "Dockerfile", context, ONLY_ARX001)[0] == MAKE_UNFRIENDLY
+    fixed, applied = fix_text(MAKE_UNFRIENDLY, "Dockerfile", context, ONLY_ARX001, unsafe=True)
+    assert [f.code for f in applied] == ["ARX001"]
+    assert fixed == (
+        "FROM python:3.12-slim\nWORKDIR /app\n"
+        "COPY Makefile requirements.txt constraints.txt ./\n"
+        "RUN make deps\nCOPY . .\nRUN make build\n"
+    )
+    assert lint(parse_text(fixed), context, ONLY_ARX001) == []
+
+
+def test_make_target_without_a_context_names_the_makefile_only() -> None:
+    findings = lint(parse_text(MAKE_UNFRIENDLY), None, ONLY_ARX001)
+    assert findings[0].help.startswith("Copy Makefile first and run make deps")
+
+
+def test_make_target_before_the_broad_copy_is_fine(tmp_path: Path) -> None:
+    context = build_context(_make_context(tmp_path))
+    text = (
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY Makefile requirements.txt ./\n"
+        "RUN make deps\nCOPY . .\nRUN make deps build\n"
+    )
+    assert lint(parse_text(text), context, ONLY_ARX001) == []

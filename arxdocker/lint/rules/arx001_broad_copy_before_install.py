@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from arxdocker.dockerfile.model import Instruction
@@ -35,8 +36,9 @@ class BroadCopyBeforeInstall(Rule):
     composer, dotnet), or before a system package install (apt, apk, yum, dnf) that does not
     need the sources, in the same stage. Also flags a project's own dependency script run after
     the broad COPY: a context script whose name says it installs dependencies
-    (`fetch-deps.sh`, `install-plugins.sh`, `vendor.sh`), or an install/fetch script given a
-    manifest (`sh tools/install.sh packages.txt`).
+    (`fetch-deps.sh`, `install-plugins.sh`, `vendor.sh`), an install/fetch script given a
+    manifest (`sh tools/install.sh packages.txt`), or a make target named for it (`make deps`,
+    `make vendor`), whose manifests are the prerequisites its makefile rule names.
 
     ## Why is this bad?
     BuildKit caches a step only while everything before it is unchanged. After `COPY . .`, any
@@ -73,7 +75,8 @@ class BroadCopyBeforeInstall(Rule):
     kept) and runs it before a `COPY . .` into the working directory. It is safe only when
     arxdocker can read the script in the build context and the script names no other file or
     folder of the context; otherwise (or on stdin) the fix is marked unsafe and `--fix` leaves
-    the file alone.
+    the file alone. A make target's fix (the makefile and the rule's prerequisites first) is
+    always unsafe, since a recipe may read any file: check it, then use `--unsafe-fixes`.
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#order-your-layers
@@ -98,9 +101,9 @@ class BroadCopyBeforeInstall(Rule):
                     script = dependency_script(command)
                     if script is not None:
                         if broad is None:
-                            done.add(script.script)
-                        elif script.script not in done and copied_here(ctx, broad, instruction):
-                            scripts.append((instruction, script))
+                            done.add(script.label)
+                        elif script.label not in done and copied_here(ctx, broad, instruction):
+                            scripts.append((instruction, with_prerequisites(ctx.context, script)))
                         continue
                     found = dependency_install(command) or system_install(command, run_commands)
                     if not found or found[0].name in done | {i[1] for i in installs}:
@@ -144,16 +147,19 @@ class BroadCopyBeforeInstall(Rule):
     def _script_finding(
         self, ctx: LintContext, broad: Instruction, run: Instruction, found: DependencyScript
     ) -> Finding:
-        safe = script_reads_only_its_files(ctx.context, found)
+        # A makefile's recipes may read any file (and its other targets usually do): never safe.
+        safe = not found.target and script_reads_only_its_files(ctx.context, found)
         fix = script_first(ctx.dockerfile, broad, run, found, "safe" if safe else "unsafe")
+        what = f"`{found.label}`" if found.target else f"dependency script {found.script}"
+        unsafe_note = UNSAFE_MAKE_NOTE if found.target else UNSAFE_SCRIPT_NOTE
         return self.finding(
             ctx,
             broad,
             f"`{broad.original.strip()}` (line {broad.line}) copies sources before the "
-            f"dependency script {found.script} on line {run.line}; any source edit runs it again",
-            help=f"Copy {' '.join(found.files)} first and run {found.script} before "
+            f"{what} on line {run.line}; any source edit runs it again",
+            help=f"Copy {' '.join(found.files)} first and run {found.label} before "
             f"`{broad.original}`"
-            + ("" if fix is None or fix.applicability == "safe" else UNSAFE_SCRIPT_NOTE),
+            + ("" if fix is None or fix.applicability == "safe" else unsafe_note),
             fix=fix,
             related=(run.line,),
         )
@@ -165,6 +171,10 @@ def copied_here(ctx: LintContext, broad: Instruction, run: Instruction) -> bool:
     return ctx.workdir(run) == join_path(ctx.workdir(broad), broad.destination)
 
 
+UNSAFE_MAKE_NOTE = (
+    " (not fixed by --fix: a makefile's recipes may read any file; check what the target needs,"
+    " then apply with --fix --unsafe-fixes)"
+)
 UNSAFE_SCRIPT_NOTE = (
     " (not fixed by --fix: the script could not be read in the build context, or it names other"
     " context files it may need)"
@@ -192,3 +202,30 @@ def script_reads_only_its_files(context: BuildContext | None, found: DependencyS
         for candidate in (PurePosixPath(word), folder / word)
     }
     return not any(context.files.kind(path) for path in named - own)
+
+
+def with_prerequisites(context: BuildContext | None, found: DependencyScript) -> DependencyScript:
+    """A make target with the prerequisites its rule names that are files of the build context
+    (`deps: requirements.txt`), so the message and the fix copy them with the makefile."""
+    if not found.target or context is None:
+        return found
+    text = context.files.text(found.script)
+    if text is None:
+        return found
+    prerequisites: list[str] = []
+    for line in text.replace("\\\n", " ").splitlines():
+        rule = _MAKE_RULE.match(line)
+        if rule and found.target in rule["targets"].split():
+            prerequisites += rule["prerequisites"].split(";", 1)[0].split()
+    manifests = tuple(
+        dict.fromkeys(
+            word
+            for word in prerequisites
+            if word != found.script and "$" not in word and context.files.kind(word) == "file"
+        )
+    )
+    return replace(found, manifests=manifests)
+
+
+# `targets: prerequisites` (not `name := value`, not a recipe line, which starts with a tab).
+_MAKE_RULE = re.compile(r"^(?P<targets>[^\t#:=][^:=]*?)\s*::?(?![=])(?P<prerequisites>[^=]*)$")
