@@ -53,7 +53,10 @@ _options = st.builds(
 )
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No deadline: python-on-whales' first call finds the docker binary, which can take 0.5 s.
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(options=_options)
 def test_argv_is_what_python_on_whales_would_run(
     options: BuildOptions, monkeypatch: pytest.MonkeyPatch
