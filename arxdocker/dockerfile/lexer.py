@@ -52,7 +52,7 @@ def parse_words(rest: str, escape: str) -> list[str]:
                 continue
             if char in "'\"":
                 quote, blank_ok, in_word, in_quote = char, True, False, True
-            if char == escape:
+            if char == "\\":
                 if pos + 1 == size:
                     pos += 1
                     continue
@@ -80,8 +80,11 @@ def parse_words(rest: str, escape: str) -> list[str]:
     return words
 
 
-def extract_builder_flags(line: str, escape: str) -> tuple[str, list[str]]:  # noqa: PLR0915
-    """BuildKit's extractBuilderFlags: leading `--flags`, quotes removed; returns (rest, flags)."""
+def extract_builder_flags(line: str) -> tuple[str, list[str]]:  # noqa: PLR0915
+    """BuildKit's extractBuilderFlags: leading `--flags`, quotes removed; returns (rest, flags).
+
+    A backslash escapes the next character in a flag whatever the `# escape=` directive says:
+    BuildKit hard-codes it there."""
     words: list[str] = []
     word = ""
     phase = "spaces"
@@ -117,7 +120,7 @@ def extract_builder_flags(line: str, escape: str) -> tuple[str, list[str]]:  # n
                 quote, blank_ok, phase = char, True, "quote"
                 pos += 1
                 continue
-            if char == escape:
+            if char == "\\":
                 if pos + 1 == size:
                     pos += 1
                     continue
@@ -131,7 +134,7 @@ def extract_builder_flags(line: str, escape: str) -> tuple[str, list[str]]:  # n
             phase = "word"
             pos += 1
             continue
-        if char == escape:
+        if char == "\\":
             if pos + 1 == size:
                 phase = "word"
                 pos += 1

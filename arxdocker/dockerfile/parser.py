@@ -178,7 +178,7 @@ def _instruction(line: str, escape: str) -> Instruction:
     flags: list[str] = []
     rest = ""
     if len(parts) == 2:
-        rest, flags = extract_builder_flags(parts[1], escape)
+        rest, flags = extract_builder_flags(parts[1])
     rest = rest.strip(GO_SPACE)
     keyword = raw_keyword.upper()
     args, is_json, sub = _values(keyword, rest, escape)
