@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from arxdocker.analysis.report import Report
-from arxdocker.build.session import Display
+from arxdocker.build.fold import Display
 from arxdocker.history.view import RecordView
 
 

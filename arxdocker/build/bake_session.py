@@ -8,12 +8,11 @@ gathered in background threads while buildx runs.
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from arxdocker.analysis.bake import BakeReport, split_by_target
 from arxdocker.analysis.export_race import (
@@ -24,25 +23,22 @@ from arxdocker.analysis.export_race import (
     retried_note,
     retry_notice,
 )
-from arxdocker.analysis.report import Report, ReportBuilder
+from arxdocker.analysis.report import Report
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
 from arxdocker.build.cachewatch import CacheWatch
+from arxdocker.build.fold import Display, fold_buildx
 from arxdocker.build.image import describe_image
-from arxdocker.build.launch import INTERRUPTED_EXIT, inspect_builder
+from arxdocker.build.launch import inspect_builder, signals_as_interrupts
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.recording import make_record
 from arxdocker.build.request import BuildRequest
-from arxdocker.build.session import gated  # the same --min-hit-rate gate as build
-from arxdocker.errors import ProgressParseError
+from arxdocker.build.session import (  # the same gate and engine facts as build
+    _server_versions,
+    gated,
+)
 from arxdocker.history.record import Record
-from arxdocker.progress.models import Event, TextLine
-from arxdocker.progress.rawjson import iter_rawjson
-
-
-class Display(Protocol):
-    def add(self, event: Event) -> None: ...
 
 
 @dataclass
@@ -78,42 +74,21 @@ def run_bake(
     }
     started = time.time()
     process = BuildxProcess(None, argv=argv)  # in the current folder, as `-f` paths are given
-    builder_, watch, steps = ReportBuilder("rawjson"), CacheWatch(), []
-    text_lines: list[str] = []
+    lines = process.lines()
+    if echo is not None:
+        lines = _tee(lines, echo)
+    with signals_as_interrupts():
+        run = fold_buildx(lines, process.wait, process.interrupt, display)
     messages: list[str] = []
-    status = "ok"
-    handlers = {sig: signal.signal(sig, _raise) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        lines = process.lines()
-        if echo is not None:
-            lines = _tee(lines, echo)
-        for event in iter_rawjson(lines):
-            steps.extend(builder_.add(event))
-            watch.add(event)
-            if isinstance(event, TextLine):
-                text_lines.append(event.text)
-            if display is not None:
-                display.add(event)
-        exit_code = process.wait()
-    except ProgressParseError as error:
-        for _ in process.lines():
-            pass
-        exit_code = process.wait()
-        messages.append(f"buildx's progress stream ended early: {error}")
-    except KeyboardInterrupt:
-        process.interrupt()
-        status, exit_code = "interrupted", INTERRUPTED_EXIT
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-    if status == "ok" and exit_code != 0:
-        status = "failed"
+    if run.stream_error:
+        messages.append(f"buildx's progress stream ended early: {run.stream_error}")
+    status, exit_code = run.status, run.exit_code
     for plan in cache.plans.values():
         for swap in plan.local_swaps:
             (localcache.commit if status == "ok" else localcache.discard)(swap)
-    total = builder_.finish(steps)
+    total = run.builder.finish(run.steps)
     bake = split_by_target(total, [target.name for target in targets], ownership(targets))
-    for problem in watch.problems:
+    for problem in run.watch.problems:
         messages.append(problem.describe())
     exit_code, gate = gated(total, exit_code, min_hit_rate)
     builder_info = builder_job.result()
@@ -128,7 +103,7 @@ def run_bake(
                 target=target,
                 report=report,
                 cache=cache,
-                watch=watch,
+                watch=run.watch,
                 started=started,
                 exit_code=exit_code,
                 status=status,
@@ -142,7 +117,7 @@ def run_bake(
                 metadata=metadata.get(target.name) or {},
             )
         )
-    return BakeOutcome(bake, records, exit_code, status, messages, text_lines, gate)
+    return BakeOutcome(bake, records, exit_code, status, messages, run.text_lines, gate)
 
 
 def retry_if_export_race(
@@ -266,16 +241,6 @@ def _gather(context: Path, dockerfile: Path, history: Path) -> dict[str, Any]:
     from arxdocker.build.inputs import gather_inputs
 
     return gather_inputs(context, dockerfile, history)
-
-
-def _server_versions() -> dict[str, Any]:
-    from arxdocker.engine.images import server_versions
-
-    return server_versions()
-
-
-def _raise(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _tee(lines: Any, echo: Callable[[bytes], None]) -> Any:

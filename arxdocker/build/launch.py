@@ -100,6 +100,16 @@ def _restore(handlers: dict[int, Any]) -> None:
         signal.signal(signum, handler)
 
 
+@contextlib.contextmanager
+def signals_as_interrupts() -> Iterator[None]:
+    """Within this block SIGTERM and SIGHUP raise `Interrupted`, as `launch` arranges for build."""
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in INTERRUPTING_SIGNALS}
+    try:
+        yield
+    finally:
+        _restore(previous)
+
+
 def launch(request: BuildRequest) -> Launched:
     """Check the cache plan against the builder and start buildx."""
     messages: list[str] = []

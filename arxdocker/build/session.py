@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 from arxdocker.analysis.export_race import (
     is_export_race,
@@ -21,24 +21,18 @@ from arxdocker.analysis.export_race import (
     retried_note,
     retry_notice,
 )
-from arxdocker.analysis.report import Report, ReportBuilder, Step
+from arxdocker.analysis.report import Report
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
-from arxdocker.build.cachewatch import CacheWatch
+from arxdocker.build.fold import Display, Folded, fold_buildx
 from arxdocker.build.image import describe_image, early_image_ref, image_exported, image_info
 from arxdocker.build.inputs import gather_inputs
-from arxdocker.build.launch import INTERRUPTED_EXIT, Launched, inspect_builder, launch
+from arxdocker.build.launch import Launched, inspect_builder, launch
 from arxdocker.build.recording import make_record, redacted_record
 from arxdocker.build.redact import Redactor, looks_secret, redact_report
 from arxdocker.build.request import BuildRequest
-from arxdocker.errors import ProgressParseError
 from arxdocker.history.record import Record
 from arxdocker.progress.models import Event
-from arxdocker.progress.rawjson import iter_rawjson
-
-
-class Display(Protocol):
-    def add(self, event: Event) -> None: ...
 
 
 @dataclass
@@ -79,7 +73,7 @@ def follow(
         Background(inspect_builder, request.options.builder) if launched.builder is None else None
     )
     inputs_job = Background(gather_inputs, request.context, request.dockerfile, request.history)
-    run = _drive(launched, redactor, display)
+    run, early_image = _drive(launched, redactor, display)
     metadata = launched.metadata()
     plan = launched.plan
     for swap in plan.local_swaps:
@@ -96,12 +90,12 @@ def follow(
         note(f"buildx's progress stream ended early: {run.stream_error}")
 
     builder_info = builder_job.result() if builder_job else launched.builder
-    image = describe_image(launched.options, metadata, run.exit_code, run.early_image)
+    image = describe_image(launched.options, metadata, run.exit_code, early_image)
     inputs = inputs_job.result() or {}
     for message in inputs.get("warnings", []):
         note(message)
     versions = versions_job.result() or {}
-    for job in (builder_job, inputs_job, versions_job, run.early_image):
+    for job in (builder_job, inputs_job, versions_job, early_image):
         if job is not None and job.error:
             note(f"the record lacks a part: {job.error}")
     exit_code, gate = gated(report, run.exit_code, request.min_hit_rate)
@@ -125,50 +119,26 @@ def follow(
     return BuildOutcome(report, redacted_record(record, redactor), exit_code, messages, gate)
 
 
-@dataclass
-class _Run:
-    builder: ReportBuilder
-    watch: CacheWatch
-    steps: list[Step]
-    exit_code: int = 1
-    status: str = "ok"
-    stream_error: str | None = None
-    signal_name: str | None = None
-    early_image: Background | None = None  # asked once the image is exported (see _drive)
+def _drive(
+    launched: Launched, redactor: Redactor, display: Display | None
+) -> tuple[Folded, Background | None]:
+    """Fold the build's events until buildx exits or the user interrupts it; with them, the
+    image's details, asked for as soon as buildx says the image is exported."""
+    early_ref = early_image_ref(launched.options)
+    early_image: list[Background] = []
 
+    def on_event(event: Event) -> None:
+        if early_ref and not early_image and image_exported(event):
+            # buildx takes ~90 ms to exit after its last event: ask about the image meanwhile.
+            early_image.append(Background(image_info, early_ref))
 
-def _drive(launched: Launched, redactor: Redactor, display: Display | None) -> _Run:
-    """Fold the build's events until buildx exits or the user interrupts it."""
-    run = _Run(ReportBuilder("rawjson"), CacheWatch(), [])
+    lines = launched.lines
+    stream = _echo(lines, redactor) if launched.request.echo_rawjson else lines
     try:
-        lines = launched.lines
-        stream = _echo(lines, redactor) if launched.request.echo_rawjson else lines
-        early_ref = early_image_ref(launched.options)
-        for event in iter_rawjson(stream):
-            run.steps.extend(run.builder.add(event))
-            run.watch.add(event)
-            if display is not None:
-                display.add(event)
-            if early_ref and run.early_image is None and image_exported(event):
-                # buildx takes ~90 ms to exit after its last event: ask about the image meanwhile.
-                run.early_image = Background(image_info, early_ref)
-        run.exit_code = launched.wait()
-    except ProgressParseError as error:
-        # buildx wrote something that is not rawjson (a cut object): keep what was read,
-        # drain the rest so buildx never blocks on a full pipe, and keep its exit code.
-        for _ in launched.lines:
-            pass
-        run.exit_code = launched.wait()
-        run.stream_error = str(error)
-    except KeyboardInterrupt as interruption:
-        launched.interrupt()
-        run.status, run.exit_code = "interrupted", INTERRUPTED_EXIT
-        run.signal_name = getattr(interruption, "signal_name", "SIGINT")
+        folded = fold_buildx(stream, launched.wait, launched.interrupt, display, on_event)
     finally:
         launched.close()
-    if run.status != "interrupted" and run.exit_code != 0:
-        run.status = "failed"
-    return run
+    return folded, early_image[0] if early_image else None
 
 
 def run_once(request: BuildRequest, display: Display | None = None) -> BuildOutcome:
