@@ -149,3 +149,28 @@ def remove_pattern(dockerfile: Dockerfile, instruction: Instruction, pattern: st
         for match in re.finditer(pattern, dockerfile.line_text(number)):
             edits.append(Edit(number, match.start() + 1, number, match.end() + 1, ""))
     return edits
+
+
+def remove_chained(dockerfile: Dockerfile, instruction: Instruction, command: str) -> list[Edit]:
+    """Edits deleting a command (a regex) chained after another with `&&` or `;` in a RUN, with
+    the operator before it and across continuation lines, so that no line is left ending in a
+    continuation with nothing after it."""
+    first, last = instruction.span.line, instruction.span.end_line
+    text = "\n".join(dockerfile.lines[first - 1 : last])
+    gap = rf"(?:[ \t]*{re.escape(dockerfile.escape)}[ \t]*\r?\n)*[ \t]*"
+    # `a && rm x && b`: from the operator up to `&& b`; `a && rm x` at the end: from the end of a
+    middle = rf"(?:&&|;){gap}{command}{gap}(?=&&|;)"
+    end = rf"{gap}(?:&&|;){gap}{command}[ \t]*\Z"
+    edits = []
+    for match in [*re.finditer(middle, text), *re.finditer(end, text)]:
+        start_line, start_column = _line_column(text, match.start())
+        end_line, end_column = _line_column(text, match.end())
+        edits.append(
+            Edit(first + start_line - 1, start_column, first + end_line - 1, end_column, "")
+        )
+    return edits
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1

@@ -39,6 +39,9 @@ class Linter:
     def codes(self, text: str, select: str | None = None) -> list[str]:
         return [finding.code for finding in self.findings(text, select)]
 
+    def messages(self, text: str, select: str | None = None) -> list[str]:
+        return [finding.message for finding in self.findings(text, select)]
+
     def fix(self, text: str, select: str | None = None) -> str:
         config = LintConfig(select=frozenset({select}) if select else None)
         return fix_text(text, "Dockerfile", context_for(text, self.folder), config)[0]

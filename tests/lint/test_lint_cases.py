@@ -1,5 +1,6 @@
 """Data-driven rule cases from tests/lint/cases/ARXnnn.toml (sqlfluff-style): `fail` must fire,
-`pass` must not, `fix` is the exact `--fix` result, which must parse and be stable."""
+`pass` must not, `fix` is the exact `--fix` result, which must parse and be stable; `no_fix`
+says `--fix` must leave the file alone, `message` is text one finding's message holds."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ def test_case(code: str, case: dict, linter) -> None:
         return
     text = case["fail"].lstrip("\n")
     assert code in linter.codes(text, code)
+    if case.get("no_fix"):  # the finding stands, but no safe fix may touch the file
+        assert linter.fix(text, code) == text
+    if "message" in case:
+        assert any(case["message"] in message for message in linter.messages(text, code))
     if "fix" in case:
         fixed = linter.fix(text, code)
         assert fixed == case["fix"].lstrip("\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from arxdocker.dockerfile.model import Instruction
 from arxdocker.lint.edits import command_start, delete
 from arxdocker.lint.model import Edit, Finding, Fix
 from arxdocker.lint.rule import LintContext, Rule
@@ -37,8 +38,10 @@ class UpdateWithoutInstall(Rule):
     ```
 
     ## Fix safety
-    Safe: the update RUN is removed and its command is prefixed to the next shell-form RUN of
-    the same stage that installs with the same package manager.
+    Safe: the update RUN is removed and its command is prefixed to the next RUN of the stage,
+    when that RUN is in shell form and installs with the same package manager. No fix when
+    another RUN comes between them, or when the update RUN has flags (such as a secret mount
+    for an authenticated repository) that the install RUN lacks.
 
     ## References
     - https://docs.docker.com/build/building/best-practices/#apt-get
@@ -60,14 +63,17 @@ class UpdateWithoutInstall(Rule):
                     continue
                 manager = sorted(m for m in managers if m)[0]
                 later = [i for i in stage.instructions[position + 1 :] if i.keyword == "RUN"]
-                install = later[0] if later else None
+                install = next((i for i in later if manager in _tools(ctx, i)), None)
                 fix = None
-                tools = (
-                    {getattr(install_tool(c), "name", "") for c in ctx.commands(install)}
-                    if install
-                    else set()
-                )
-                if install and manager in tools and not install.json and not install.heredocs:
+                if (
+                    install is not None
+                    and install is later[0]
+                    and not install.json
+                    and not install.heredocs
+                    and {f.raw for f in instruction.flags} <= {f.raw for f in install.flags}
+                ):
+                    # the install's own flags only: a mount the update needed (an auth secret)
+                    # would be lost, so an update with flags the install lacks is not merged
                     update = instruction.args[0].strip() if not instruction.heredocs else ""
                     if update and len(found) == 1:
                         line, column = command_start(ctx.dockerfile, install)
@@ -84,3 +90,7 @@ class UpdateWithoutInstall(Rule):
                     fix=fix,
                     related=(install.line,) if install else (),
                 )
+
+
+def _tools(ctx: LintContext, run: Instruction) -> set[str]:
+    return {getattr(install_tool(c), "name", "") for c in ctx.commands(run)}

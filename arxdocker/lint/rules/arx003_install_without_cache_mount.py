@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from arxdocker.dockerfile.shell import Command
 from arxdocker.lint.edits import command_start, keyword_end
-from arxdocker.lint.fixes import remove_pattern
+from arxdocker.lint.fixes import remove_chained, remove_pattern
 from arxdocker.lint.model import Edit, Finding, Fix
 from arxdocker.lint.rule import LintContext, Rule
-from arxdocker.lint.tools import Tool, install_tool
+from arxdocker.lint.tools import Tool, install_tool, is_update
 
 FIXABLE = {"apt", "pip", "npm", "go"}
+# What empties apt's lists, and with a cache mount would empty the cache on every run.
+APT_LISTS_CLEANUP = r"rm +-(?:rf|fr|r +-f|f +-r) +/var/lib/apt/lists(?:/\*|/)?(?=[ \t;&\\]|$)"
 
 
 def has_cache_mount(mounts: list[dict[str, str]], tool: Tool) -> bool:
@@ -47,7 +50,10 @@ class InstallWithoutCacheMount(Rule):
     Safe for apt, pip, npm and go run as root: the fix adds the mount flags, and drops what
     would defeat the mount (pip's `--no-cache-dir`, apt's `rm -rf /var/lib/apt/lists/*` and the
     image's `docker-clean` hook). The image content is the same apart from those caches. No fix
-    for another USER: the mount would be root-owned unless given that user's `uid=`.
+    for another USER: the mount would be root-owned unless given that user's `uid=`. For apt,
+    no fix unless the same RUN runs `apt-get update` before the install: the mount on
+    /var/lib/apt starts empty and would hide lists from an earlier RUN or the base image (ARX002
+    merges a lone update into the install first). No fix for an apt install in a heredoc.
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
@@ -89,7 +95,9 @@ class InstallWithoutCacheMount(Rule):
         if ctx.user(instruction) not in ("root", "0"):
             return None  # a cache mount is root-owned; another user needs uid= we cannot know
         edits = []
-        if any(tool.name == "apt" for tool in tools) and not instruction.heredocs:
+        if any(tool.name == "apt" for tool in tools):
+            if instruction.heredocs or not updates_first(ctx.commands(instruction)):
+                return None
             flags, edits = self._apt_cleanup(ctx, instruction, flags)
         if any(tool.name == "pip" for tool in tools):
             edits += remove_pattern(ctx.dockerfile, instruction, r" --no-cache-dir\b")
@@ -98,9 +106,20 @@ class InstallWithoutCacheMount(Rule):
         return Fix(f"Add `{flags}`", tuple(edits))
 
     def _apt_cleanup(self, ctx, instruction, flags):
-        lists = r"\s*&&\s*rm -rf /var/lib/apt/lists/\*(?=\s*$)"
-        edits = remove_pattern(ctx.dockerfile, instruction, lists)
+        edits = remove_chained(ctx.dockerfile, instruction, APT_LISTS_CLEANUP)
         if "docker-clean" not in ctx.dockerfile.text:
             line, column = command_start(ctx.dockerfile, instruction)
             edits.append(Edit.insert(line, column, "rm -f /etc/apt/apt.conf.d/docker-clean; "))
         return flags, edits
+
+
+def updates_first(run: list[Command]) -> bool:
+    """Whether the RUN refreshes apt's lists before it installs. A cache mount on /var/lib/apt
+    starts empty and hides the lists an earlier layer (another RUN, the base image) wrote."""
+    for command in run:
+        if is_update(command) == "apt":
+            return True
+        tool = install_tool(command)
+        if tool is not None and tool.name == "apt":
+            return False
+    return False
