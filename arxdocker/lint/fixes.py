@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -11,6 +12,7 @@ from arxdocker.dockerfile.model import Dockerfile, Instruction
 from arxdocker.dockerfile.shell import commands, top_level_and_chain
 from arxdocker.lint.edits import delete, indent_of, source_of
 from arxdocker.lint.model import Edit, Fix
+from arxdocker.lint.rule import ContextFiles
 from arxdocker.lint.tools import DependencyScript, dependency_install, dependency_script
 
 # The manifests a fix copies first, per tool (None: the files the install names).
@@ -34,9 +36,71 @@ def move_before(dockerfile: Dockerfile, target: Instruction, run: Instruction) -
     )
 
 
-def _is_install(piece: str) -> bool:
-    found = commands(piece)
-    return len(found) == 1 and dependency_install(found[0]) is not None
+# pip options whose value is not a requirement (a URL, a folder of the image, a name).
+_PIP_VALUE_OPTIONS = {
+    "-i", "--index-url", "--extra-index-url", "-t", "--target", "--prefix", "--root",
+    "--platform", "--python-version", "--implementation", "--abi", "--trusted-host", "--cert",
+    "--client-cert", "--cache-dir", "--upgrade-strategy", "--only-binary", "--no-binary",
+    "--progress-bar", "--log", "--timeout", "--retries", "--proxy", "--exists-action",
+    "--report", "-C", "--config-settings", "--global-option", "--python",
+}  # fmt: skip
+_PIP_FILE_OPTIONS = {"-r", "--requirement", "-c", "--constraint"}
+# A requirement that is a local path or an editable: it needs more of the sources than a file.
+_LOCAL_REQUIREMENT = re.compile(r"^(?:-e\b|--editable\b|\.|/|file:|-f\b|--find-links\b)|@\s*file:")
+
+
+def pip_reads(words: tuple[str, ...], files: ContextFiles | None) -> tuple[str, ...] | None:
+    """The files a `pip install -r FILE` reads: the -r/-c files it names and those they name in
+    turn (read in the build context when it is known). None when it also installs a local path
+    or an editable, which needs more than these files."""
+    if "install" not in words:
+        return None
+    named: list[str] = []
+    arguments = iter(words[words.index("install") + 1 :])
+    for word in arguments:
+        if word in _PIP_FILE_OPTIONS:
+            named.append(next(arguments, ""))
+        elif word in _PIP_VALUE_OPTIONS:
+            value = next(arguments, "")
+            if word in ("-f", "--find-links") and "://" not in value:
+                return None
+        elif word in ("-e", "--editable", "-f", "--find-links") or word.startswith("--find-links="):
+            return None
+        elif not word.startswith("-") and ("/" in word or word.startswith(".")):
+            return None  # a local project, wheel or archive
+    reads: list[str] = []
+    while named:
+        name = named.pop(0)
+        if not name or name in reads:
+            continue
+        reads.append(name)
+        text = files.text(name) if files is not None else None
+        folder = PurePosixPath(name).parent
+        for raw in (text or "").splitlines():
+            requirement = raw.split(" #", 1)[0].strip()
+            option, _, value = requirement.partition(" ")
+            if option in _PIP_FILE_OPTIONS:
+                named.append(str(folder / value.strip()))
+            elif _LOCAL_REQUIREMENT.search(requirement):
+                return None
+    return tuple(reads)
+
+
+def npm_fix_applicability(files: ContextFiles | None) -> Literal["safe", "unsafe"]:
+    """Unsafe when package.json has workspaces or install hooks (they read other files of the
+    project) or an .npmrc sits beside it (registry settings the fix would not copy)."""
+    if files is None:
+        return "safe"
+    text = files.text("package.json")
+    if files.kind(".npmrc") or text is None:
+        return "unsafe" if files.kind(".npmrc") else "safe"
+    try:
+        manifest = json.loads(text)
+    except ValueError:
+        return "unsafe"
+    scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
+    hooks = {"preinstall", "install", "postinstall", "prepare"} & set(scripts or {})
+    return "unsafe" if hooks or manifest.get("workspaces") else "safe"
 
 
 def _head_first(
@@ -74,6 +138,11 @@ def _head_first(
     return Fix(title, tuple(edits), applicability)
 
 
+def _copy_options(broad: Instruction) -> str:
+    """The broad COPY's owner, mode and --link, which the manifests it copied first need too."""
+    return "".join(f"{f.raw} " for f in broad.flags if f.name in ("chown", "chmod", "link"))
+
+
 def _directory_of(destination: str) -> str:
     return destination if destination.endswith("/") else destination + "/"
 
@@ -84,22 +153,61 @@ def install_first(
     run: Instruction,
     tool: str,
     manifests: tuple[str, ...],
+    *,
+    files: ContextFiles | None = None,
 ) -> Fix | None:
-    """Copy the manifests and run the install before `broad`; what follows `&&` stays."""
-    if tool not in MANIFEST_COPY or len(broad.args) < 2 or any("/" in m for m in manifests):
+    """Copy the manifests and run the install before `broad`; what follows `&&` stays.
+
+    `files` is the build context as the RUN sees it (None when unknown): pip's requirement files
+    are read for the files they include, npm's package.json for hooks and workspaces."""
+    if tool not in MANIFEST_COPY or len(broad.args) < 2:
         return None
-    files = MANIFEST_COPY[tool] or " ".join(manifests)
+    applicability: Literal["safe", "unsafe"] = "safe"
+    if tool == "pip":
+        reads = pip_reads(_install_words(run, tool), files)
+        if reads is None:
+            return None
+        manifests = reads
+    if tool == "npm":
+        applicability = npm_fix_applicability(files)
+    if any("/" in m for m in manifests):
+        return None
+    copied = set(manifests)
+
+    def is_install(piece: str) -> bool:
+        found = commands(piece)
+        if len(found) != 1 or (install := dependency_install(found[0])) is None:
+            return False
+        if install[0].name != tool:
+            return False
+        if tool == "pip":
+            reads = pip_reads(found[0].words, files)
+            return reads is not None and set(reads) <= copied
+        return True
+
+    listed = MANIFEST_COPY[tool] or " ".join(manifests)
     return _head_first(
         dockerfile,
         broad,
         run,
-        [f"COPY {files} {_directory_of(broad.destination)}"],
-        _is_install,
-        title=f"Copy {files} and install before `{broad.original}`",
+        [f"COPY {_copy_options(broad)}{listed} {_directory_of(broad.destination)}"],
+        is_install,
+        title=f"Copy {listed} and install before `{broad.original}`",
         install="go mod download" if tool == "go" else None,
         # a go build stays where it is; only the module download moves up
         keep_run=(lambda head: head != ["go mod download"]) if tool == "go" else None,
+        applicability=applicability,
     )
+
+
+def _install_words(run: Instruction, tool: str) -> tuple[str, ...]:
+    """The words of the RUN's first install with `tool`."""
+    for piece in top_level_and_chain(run.args[0]) or () if not run.json else ():
+        found = commands(piece)
+        install = dependency_install(found[0]) if len(found) == 1 else None
+        if install is not None and install[0].name == tool:
+            return found[0].words
+    return ()
 
 
 def script_first(
@@ -120,8 +228,7 @@ def script_first(
             return None
         folder = "" if str(path.parent) == "." else f"{path.parent}/"
         by_folder.setdefault(folder, []).append(str(path))
-    keep = [f.raw for f in broad.flags if f.name in ("chown", "chmod", "link")]
-    options = "".join(f"{flag} " for flag in keep)
+    options = _copy_options(broad)
     copies = [
         f"COPY {options}{' '.join(files)} {(folder or base) if base == './' else base + folder}"
         for folder, files in by_folder.items()

@@ -129,9 +129,11 @@ def dependency_install(command: Command) -> tuple[Tool, tuple[str, ...]] | None:
     words = command.words
     if tool.name == "pip":
         files = tuple(
-            words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-r", "--requirement")
+            words[i + 1]
+            for i, w in enumerate(words[:-1])
+            if w in ("-r", "--requirement", "-c", "--constraint")
         )
-        if files:
+        if any(w in ("-r", "--requirement") for w in words):
             return tool, files
         if "." in words or "-e" in words:
             return tool, ("pyproject.toml",)
@@ -159,15 +161,39 @@ def is_update(command: Command) -> str | None:
 
 
 SYSTEM = {"apt", "apk", "yum", "dnf"}
-SYSTEM_COMMANDS = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "rm", "set", "true", "echo"}
+PACKAGE_MANAGERS = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf"}
+# Where a package-manager RUN may delete files without reading the build context.
+CACHE_PATHS = (
+    "/var/lib/apt/lists",
+    "/var/cache/",
+    "/etc/apt/apt.conf.d/docker-clean",
+    "/tmp/",
+    "/var/tmp/",
+    "/var/log/",
+    "/root/.cache",
+)
 
 
 def system_install(command: Command, run: list[Command]) -> tuple[Tool, tuple[str, ...]] | None:
-    """An apt/apk/yum/dnf install in a RUN that runs only package-manager commands."""
+    """An apt/apk/yum/dnf install of named packages, in a RUN whose every command leaves the
+    build context alone: package-manager commands, and `rm` of caches only (no local `.deb`,
+    no redirection, no path of the project)."""
     tool = install_tool(command)
     if tool is None or tool.name not in SYSTEM:
         return None
-    return (tool, ()) if {c.name for c in run} <= SYSTEM_COMMANDS else None
+    return (tool, ()) if all(_context_free(c) for c in run) else None
+
+
+def _context_free(command: Command) -> bool:
+    words = command.words
+    if any(w in ("<", ">", "|") or w.startswith("$") for w in words):
+        return False
+    arguments = [w for w in words[1:] if not w.startswith("-")]
+    if command.name in PACKAGE_MANAGERS:
+        return not any("/" in w or w.startswith(".") for w in arguments)
+    if command.name == "rm":
+        return all(w.startswith(CACHE_PATHS) for w in arguments)
+    return command.name in ("set", "true")
 
 
 # A project script that installs dependencies: its name says so, by a word of its own...

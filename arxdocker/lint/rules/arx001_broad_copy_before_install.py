@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from arxdocker.dockerfile.model import Instruction
 from arxdocker.lint.fixes import install_first, move_before, script_first
 from arxdocker.lint.model import Finding
-from arxdocker.lint.rule import BuildContext, LintContext, Rule, join_path
+from arxdocker.lint.rule import BuildContext, ContextFiles, LintContext, Rule, join_path
 from arxdocker.lint.tools import (
     SYSTEM,
     DependencyScript,
@@ -67,9 +67,15 @@ class BroadCopyBeforeInstall(Rule):
     ## Fix safety
     Safe for npm (`npm ci`/`npm install`), pip (`pip install -r FILE`) and go (`go mod download`,
     `go build`) when the install follows the broad COPY with nothing in between that it could
-    depend on: the manifest COPY and the install move before the broad COPY; other commands
-    chained after the install with `&&` stay where they were. Safe for a RUN that runs only
-    package-manager commands (apt-get, apk, yum, dnf, rm): it moves before the broad COPY.
+    depend on: the manifest COPY (with the broad COPY's `--chown`, `--chmod` and `--link`) and
+    the install move before the broad COPY; other commands chained after the install with `&&`
+    stay where they were. pip's requirement files are read in the build context: the `-r` and
+    `-c` files they include are copied too, and there is no fix when the install or a
+    requirement is a local path or an editable (`.`, `-e .`, `./libs/x`, `@ file:`). npm's fix is
+    unsafe when package.json has workspaces or install hooks (`postinstall`, `prepare`...) or an
+    `.npmrc` sits beside it. Safe for a RUN of package-manager commands that install named
+    packages and remove only caches: it moves before the broad COPY (a RUN that installs a local
+    `.deb`, redirects output or removes project files is not flagged).
 
     For a dependency script, the fix copies the script and the manifests it is given (paths
     kept) and runs it before a `COPY . .` into the working directory. It is safe only when
@@ -140,7 +146,9 @@ class BroadCopyBeforeInstall(Rule):
             f"`{broad.original}`",
             fix=move_before(ctx.dockerfile, broad, run)
             if system
-            else install_first(ctx.dockerfile, broad, run, tool, manifests),
+            else install_first(
+                ctx.dockerfile, broad, run, tool, manifests, files=_seen_files(ctx, broad, run)
+            ),
             related=(run.line,),
         )
 
@@ -163,6 +171,15 @@ class BroadCopyBeforeInstall(Rule):
             fix=fix,
             related=(run.line,),
         )
+
+
+def _seen_files(ctx: LintContext, broad: Instruction, run: Instruction) -> ContextFiles | None:
+    """The build context's files as the RUN sees them: known when the broad COPY copied the
+    whole context into the RUN's working directory."""
+    whole = broad.sources and broad.sources[0].strip("\"'") in (".", "./")
+    if ctx.context is None or not whole or not copied_here(ctx, broad, run):
+        return None
+    return ctx.context.files
 
 
 def copied_here(ctx: LintContext, broad: Instruction, run: Instruction) -> bool:
