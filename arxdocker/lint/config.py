@@ -6,8 +6,8 @@ ignore = ["ARX011"]             # "ALL" ignores every rule
 severity = { ARX013 = "warning" }
 
 Codes are matched case-insensitively (`arx001` is ARX001) and a rule's name stands for its code;
-a single string is read like the command line's `--select ARX001,ARX003`. An unknown code is a
-one-line error naming the file and the key.
+a single string is read like the command line's `--select ARX001,ARX003`. An unknown code, an
+unknown key or a value of the wrong type is a one-line error naming the file and the key.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from arxdocker.errors import ArxError
 from arxdocker.lint.model import SEVERITIES, Severity
 
 ALL = "ALL"
+KEYS = ("select", "ignore", "severity")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,19 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _type_name(value: object) -> str:
+    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    kinds |= {list: "an array", dict: "a table"}
+    return next((name for kind, name in kinds.items() if isinstance(value, kind)), "a date")
+
+
+def _table(parent: dict, key: str, where: str) -> dict:
+    value = parent.get(key, {})
+    if not isinstance(value, dict):
+        raise ArxError(f"{where} {key} must be a table, not {_type_name(value)}")
+    return value
+
+
 def load_config(start: Path) -> LintConfig:
     path = find_pyproject(start)
     if path is None:
@@ -96,8 +110,14 @@ def load_config(start: Path) -> LintConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ArxError(f"{_shown(path)}: cannot read: {exc}") from None
-    section = data.get("tool", {}).get("arxdocker", {}).get("lint", {})
-    where = f"{_shown(path)}: [tool.arxdocker.lint]"
+    shown = _shown(path)
+    tool = _table(data, "tool", f"{shown}:")
+    arxdocker = _table(tool, "arxdocker", f"{shown}: [tool]")
+    section = _table(arxdocker, "lint", f"{shown}: [tool.arxdocker]")
+    where = f"{shown}: [tool.arxdocker.lint]"
+    for key in section:
+        if key not in KEYS:
+            raise ArxError(f"{where} unknown key {key}", hint=f"known keys: {', '.join(KEYS)}")
     return LintConfig(
         select=_codes(section, "select", where) or None,
         ignore=_codes(section, "ignore", where),
@@ -111,11 +131,19 @@ def _codes(section: dict, key: str, where: str) -> frozenset[str]:
     if isinstance(value, str):
         value = split_codes(value)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ArxError(f"{where} {key} must be a list of rule codes", hint=f'{key} = ["ARX001"]')
+        raise ArxError(
+            f"{where} {key} must be a list of rule codes, not {_type_name(value)}",
+            hint=f'{key} = ["ARX001"]',
+        )
     return rule_codes(value, f"{where} {key}")
 
 
-def _severity(value: dict, where: str) -> dict[str, Severity]:
+def _severity(value: object, where: str) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ArxError(
+            f"{where} must be a table of rule code = severity, not {_type_name(value)}",
+            hint='severity = { ARX013 = "warning" }',
+        )
     severity: dict[str, Severity] = {}
     for key, level in value.items():
         code = rule_code(key, where)

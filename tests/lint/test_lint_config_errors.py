@@ -124,3 +124,48 @@ def test_pyproject_unknown_code_names_file_and_key(
     (project / "pyproject.toml").write_text(f"[tool.arxdocker.lint]\n{table}\n")
     error = one_line_error(capsys)
     assert error.startswith(f"arxdocker: error: pyproject.toml: [tool.arxdocker.lint] {message}")
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[tool.arxdocker.lint]\nseverity = "warning"',
+            "[tool.arxdocker.lint] severity must be a table of rule code = severity, not a string"
+            ' (hint: severity = { ARX013 = "warning" })',
+        ),
+        ("[tool.arxdocker]\nlint = 3", "[tool.arxdocker] lint must be a table, not an integer"),
+        ('[tool]\narxdocker = "x"', "[tool] arxdocker must be a table, not a string"),
+        ("tool = true", "tool must be a table, not a boolean"),
+        ("[[tool.arxdocker]]\ncache = []", "[tool] arxdocker must be a table, not an array"),
+        (
+            '[tool.arxdocker.lint]\nselct = ["ARX001"]',
+            "[tool.arxdocker.lint] unknown key selct (hint: known keys: select, ignore, severity)",
+        ),
+        (
+            "[tool.arxdocker.lint]\nseverity = { ARX001 = 3 }",
+            "[tool.arxdocker.lint] severity of ARX001 is 3 (hint: use one of info, warning, error)",
+        ),
+        (
+            "[tool.arxdocker.lint]\nignore = { ARX001 = true }",
+            "[tool.arxdocker.lint] ignore must be a list of rule codes, not a table"
+            ' (hint: ignore = ["ARX001"])',
+        ),
+    ],
+)
+def test_pyproject_wrong_type_is_one_line_not_a_traceback(
+    project: Path, capsys, toml: str, message: str
+) -> None:
+    (project / "pyproject.toml").write_text(toml + "\n")
+    assert one_line_error(capsys) == f"arxdocker: error: pyproject.toml: {message}"
+
+
+def test_pyproject_error_names_the_file_found_above_the_dockerfile(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.arxdocker]\nlint = 3\n")
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Dockerfile").write_text(UNFRIENDLY)
+    monkeypatch.chdir(tmp_path / "svc")
+    message = "[tool.arxdocker] lint must be a table, not an integer"
+    assert one_line_error(capsys) == f"arxdocker: error: {tmp_path}/pyproject.toml: {message}"
