@@ -72,13 +72,12 @@ def run(args: argparse.Namespace) -> int:
 
     from arxdocker.commands._lint_inputs import discover, read_input
     from arxdocker.dockerfile.parser import DockerfileParseError, parse_text
+    from arxdocker.errors import ArxError
     from arxdocker.lint.config import load_config, rule_codes
     from arxdocker.lint.registry import all_rules
     from arxdocker.lint.runner import build_context, fix_text, lint
 
     if args.unsafe_fixes and not (args.fix or args.diff):
-        from arxdocker.errors import ArxError
-
         raise ArxError("--unsafe-fixes needs --fix or --diff", hint="add --diff to review them")
     select = rule_codes(args.select or (), "--select")
     ignore = rule_codes(args.ignore or (), "--ignore")
@@ -87,22 +86,24 @@ def run(args: argparse.Namespace) -> int:
     findings, sources, errors, diffs = [], {}, 0, []
     files = discover(paths)
     for name in files:
-        text = read_input(name)
         context = None if name == "-" else build_context(Path(name).parent)
         display = "<stdin>" if name == "-" else name
+        # A file that cannot be read, decoded, parsed or written is reported on its own line and
+        # counted (exit 2); the other files are still linted and fixed.
         try:
+            text = read_input(name)
             if args.fix or args.diff:
                 fixed, _ = fix_text(text, display, context, config, unsafe=args.unsafe_fixes)
                 if fixed != text:
                     diffs.append(_diff(display, text, fixed))
                     if args.fix and not args.diff:  # --diff shows, never writes
                         if name != "-":
-                            Path(name).write_text(fixed)
+                            _write(name, fixed)
                         else:
                             sys.stdout.write(fixed)
                         text = fixed
             parsed = parse_text(text, display)
-        except DockerfileParseError as error:
+        except (ArxError, DockerfileParseError) as error:
             print(f"arxdocker: error: {error}", file=sys.stderr)
             errors += 1
             continue
@@ -117,6 +118,17 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         return 2
     return 1 if findings and not args.exit_zero else 0
+
+
+def _write(name: str, text: str) -> None:
+    from pathlib import Path
+
+    from arxdocker.errors import ArxError
+
+    try:
+        Path(name).write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ArxError(f"{name}: cannot write the fixed file: {exc.strerror or exc}") from None
 
 
 def _diff(name: str, before: str, after: str) -> str:
