@@ -10,9 +10,10 @@ from typing import Literal
 
 from arxdocker.dockerfile.model import Dockerfile, Instruction
 from arxdocker.dockerfile.shell import commands, top_level_and_chain
-from arxdocker.lint.edits import delete, indent_of, source_of
+from arxdocker.lint.edits import indent_of, source_of
 from arxdocker.lint.model import Edit, Fix
 from arxdocker.lint.rule import ContextFiles
+from arxdocker.lint.suppress import is_suppression
 from arxdocker.lint.tools import DependencyScript, dependency_install, dependency_script
 
 # The manifests a fix copies first, per tool (None: the files the install names).
@@ -26,13 +27,27 @@ def _only_movable_between(dockerfile: Dockerfile, first: Instruction, last: Inst
     return all(i.keyword in MOVABLE_BETWEEN for i in between)
 
 
+def _suppression_above(dockerfile: Dockerfile, instruction: Instruction) -> str:
+    """The `# arxdocker: ignore=...` line just above an instruction (it goes where it goes)."""
+    above = dockerfile.line_text(instruction.line - 1) if instruction.line > 1 else ""
+    return f"{above}\n" if is_suppression(above) else ""
+
+
+def _delete_with_suppression(dockerfile: Dockerfile, instruction: Instruction) -> Edit:
+    first = (
+        instruction.line - 1 if _suppression_above(dockerfile, instruction) else instruction.line
+    )
+    return Edit.delete_lines(first, instruction.span.end_line)
+
+
 def move_before(dockerfile: Dockerfile, target: Instruction, run: Instruction) -> Fix | None:
     """Move a RUN (that reads nothing from the context) above `target`."""
     if not _only_movable_between(dockerfile, target, run):
         return None
+    moved = _suppression_above(dockerfile, run) + source_of(dockerfile, run)
     return Fix(
         f"Move the install on line {run.line} before `{target.original}`",
-        (Edit.insert(target.line, 1, source_of(dockerfile, run)), delete(run)),
+        (Edit.insert(target.line, 1, moved), _delete_with_suppression(dockerfile, run)),
     )
 
 
@@ -125,6 +140,8 @@ def _head_first(
     flags = "".join(f" {f.raw}" for f in run.flags)
     indent = indent_of(dockerfile, broad)
     lines = "".join(f"{indent}{copy}\n" for copy in copies)
+    # a suppression comment above the RUN applies to the moved install too
+    lines += _suppression_above(dockerfile, run)
     lines += f"{indent}RUN{flags} {install or ' && '.join(head)}\n"
     edits = [Edit.insert(broad.line, 1, lines)]
     rest = pieces[len(head) :]
@@ -134,7 +151,7 @@ def _head_first(
         line = f"{indent_of(dockerfile, run)}RUN{flags} {' && '.join(rest)}\n"
         edits.append(Edit(run.line, 1, run.span.end_line + 1, 1, line))
     else:
-        edits.append(delete(run))
+        edits.append(_delete_with_suppression(dockerfile, run))
     return Fix(title, tuple(edits), applicability)
 
 

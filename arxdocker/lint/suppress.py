@@ -8,7 +8,17 @@ from dataclasses import dataclass
 
 from arxdocker.dockerfile.model import Dockerfile
 
-_COMMENT = re.compile(r"^\s*#\s*arxdocker:\s*(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+)$")
+# `# arxdocker: ignore=ARX001, ARX003`, optionally followed by a reason: `  # we use a mirror`
+_COMMENT = re.compile(
+    r"^\s*#\s*arxdocker:\s*(global\s+)?ignore\s*=\s*"
+    r"([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)\s*(?:#.*)?$"
+)
+
+
+def is_suppression(line: str) -> bool:
+    """Whether a source line is a one-instruction `# arxdocker: ignore=...` comment."""
+    match = _COMMENT.match(line)
+    return match is not None and not match.group(1)
 
 
 @dataclass(frozen=True)
