@@ -114,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
         return 2 if errors else (1 if diffs and not args.exit_zero else 0)
     # `--fix -` writes the fixed Dockerfile to stdout, so the report goes to stderr.
     report_stream = sys.stderr if args.fix and "-" in files else sys.stdout
-    _render(args, findings, sources, len(files), all_rules(), stream=report_stream)
+    linted = len(files) - errors
+    _render(args, findings, sources, linted, all_rules(), errors=errors, stream=report_stream)
     if errors:
         return 2
     return 1 if findings and not args.exit_zero else 0
@@ -141,7 +142,7 @@ def _diff(name: str, before: str, after: str) -> str:
     )
 
 
-def _render(args, findings, sources, files, rules, *, stream) -> None:
+def _render(args, findings, sources, files, rules, *, errors, stream) -> None:
     if args.format == "json":
         from arxdocker.render.lint_json import render_json
 
@@ -163,4 +164,4 @@ def _render(args, findings, sources, files, rules, *, stream) -> None:
             console.print(statistics(findings))
         else:
             console.print(FindingList(findings, sources), soft_wrap=True)
-        console.print(summary(findings, files))
+        console.print(summary(findings, files, errors), soft_wrap=True)

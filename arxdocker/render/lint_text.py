@@ -66,9 +66,19 @@ class FindingList:
             yield Text(f"  {'':>{gutter}} │ ... ({finding.end_line - last} more lines)", "arx.dim")
 
 
-def summary(findings: list[Finding], files: int) -> Text:
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def summary(findings: list[Finding], files: int, errors: int = 0) -> Text:
+    """The last line: `files` Dockerfiles were linted, `errors` more could not be (read, decoded
+    or parsed), so "All checks passed" only when every file was linted and is clean."""
+    unlinted = f"{_count(errors, 'file')} could not be linted"
+    if not findings and not errors:
+        return Text(f"All checks passed ({_count(files, 'Dockerfile')}).", "arx.cached")
     if not findings:
-        return Text(f"All checks passed ({files} Dockerfile{'s' * (files != 1)}).", "arx.cached")
+        text = f"No findings in {_count(files, 'Dockerfile')}; " if files else ""
+        return Text(text + unlinted + ".", "arx.error")
     fixable = sum(1 for f in findings if f.fix and f.fix.applicability == "safe")
     unsafe = sum(1 for f in findings if f.fix and f.fix.applicability != "safe")
     text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file(s)"
@@ -77,6 +87,8 @@ def summary(findings: list[Finding], files: int) -> Text:
         hints.append(f"{unsafe} more with --unsafe-fixes")
     if hints:
         text += f" ({', '.join(hints)})"
+    if errors:
+        return Text(f"{text}; {unlinted}.", "arx.error")
     return Text(text + ".", "arx.heading")
 
 

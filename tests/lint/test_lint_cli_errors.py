@@ -74,3 +74,32 @@ def test_diff_shows_the_other_files(folder: tuple[Path, str], capsys) -> None:
     assert code == 2 and err.startswith("arxdocker: error: b/Dockerfile:")
     assert out.count("+COPY package*.json ./\n") == 2
     assert "--- a/Dockerfile\n" in out and "--- c/Dockerfile\n" in out
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"# only a comment\n", b"FROM alpine:3.20\nRUN <<EOF\necho\n", b"FROM a\n\xff\n"],
+    ids=["empty", "comments only", "unterminated heredoc", "not UTF-8"],
+)
+def test_summary_of_a_file_that_could_not_be_linted(tmp_path: Path, capsys, content: bytes) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "lint", str(path))
+    assert code == 2 and err.startswith(f"arxdocker: error: {path}:")
+    assert out == "1 file could not be linted.\n"
+    assert "All checks passed" not in out + err
+
+
+def test_summary_counts_linted_files_and_the_others(folder: tuple[Path, str], capsys) -> None:
+    code, out, _ = run(capsys, "lint", ".", "--ignore", "ALL")
+    assert (code, out) == (2, "No findings in 2 Dockerfiles; 1 file could not be linted.\n")
+    code, out, _ = run(capsys, "lint", ".", "--select", "ARX001")
+    assert code == 2
+    assert out.endswith(
+        "Found 2 findings in 2 file(s) (2 fixable with --fix); 1 file could not be linted.\n"
+    )
+
+
+def test_summary_after_fix_of_the_other_files(folder: tuple[Path, str], capsys) -> None:
+    code, out, _ = run(capsys, "lint", ".", "--fix", "--select", "ARX001,ARX003")
+    assert (code, out) == (2, "No findings in 2 Dockerfiles; 1 file could not be linted.\n")

@@ -48,4 +48,11 @@ def test_finding_block() -> None:
 def test_summary_and_statistics() -> None:
     assert render(summary([FINDING], 1)) == "Found 1 finding in 1 file(s) (1 fixable with --fix).\n"
     assert render(summary([], 3)) == "All checks passed (3 Dockerfiles).\n"
+    assert render(summary([], 0, errors=1)) == "1 file could not be linted.\n"
+    assert render(summary([], 1, errors=2)) == (
+        "No findings in 1 Dockerfile; 2 files could not be linted.\n"
+    )
+    assert render(summary([FINDING], 1, errors=1)) == (
+        "Found 1 finding in 1 file(s) (1 fixable with --fix); 1 file could not be linted.\n"
+    )
     assert render(statistics([FINDING, FINDING])) == "    2  ARX002  update-without-install  [*]\n"
