@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             text = read_input(name)
             if args.fix or args.diff:
-                fixed, _ = fix_text(text, display, context, config, unsafe=args.unsafe_fixes)
+                fixed, _ = fix_text(
+                    text, display, context, config, unsafe=args.unsafe_fixes, minimum=args.severity
+                )
                 if fixed != text:
                     diffs.append(_diff(display, text, fixed))
                     if args.fix and not args.diff:  # --diff shows, never writes

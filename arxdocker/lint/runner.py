@@ -125,12 +125,14 @@ def fix_text(
     *,
     max_passes: int = 8,
     unsafe: bool = False,
+    minimum: Severity = "info",
 ) -> tuple[str, list[Finding]]:
     """Fix until nothing safe (or, with `unsafe`, nothing at all) is left; returns the new text
-    and the findings fixed."""
+    and the findings fixed. Only what `lint` reports is fixed: the rules `config` enables, at
+    `minimum` severity or above (after its overrides), not suppressed."""
     fixed: list[Finding] = []
     for _ in range(max_passes):
-        findings = lint(parse_text(text, path), context, config)
+        findings = lint(parse_text(text, path), context, config, minimum)
         new_text, applied = fix_once(text, findings, unsafe)
         if not applied or new_text == text:
             break
