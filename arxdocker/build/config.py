@@ -46,6 +46,8 @@ KEYS: dict[str, tuple[type, str]] = {
     "history": (str, "the history file, relative to the context"),
     "touch": (str, "the file `arxdocker benchmark` changes for its incremental scenario"),
 }
+# String keys naming a file: an empty string is a mistake, not "the default".
+_PATH_KEYS = ("file", "history", "touch")
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,25 @@ def find_config(context: Path) -> tuple[Path, dict[str, Any]] | None:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ArxError(f"{path}: not valid TOML ({error})") from None
-        table = data if name == "arxdocker.toml" else data.get("tool", {}).get("arxdocker")
+        if name == "arxdocker.toml":
+            return path, data
+        table = _arxdocker_table(data, path)
         if table is not None:
             return path, table
     return None
+
+
+def _arxdocker_table(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    """`[tool.arxdocker]` of a pyproject.toml, None when there is none; not a table is an error."""
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ArxError(f"{path}: tool.arxdocker must be a table (tool is {_type_name(tool)})")
+    table = tool.get("arxdocker")
+    if table is not None and not isinstance(table, dict):
+        raise ArxError(f"{path}: tool.arxdocker must be a table, not {_type_name(table)}")
+    return table
 
 
 def load_config(context: Path, target: str | None) -> BuildConfig:
@@ -87,7 +104,8 @@ def load_config(context: Path, target: str | None) -> BuildConfig:
     targets = table.get("targets", {})
     if not isinstance(targets, dict):
         raise ArxError(f"{path}: {prefix}targets must be a table of tables")
-    base = _validated({k: v for k, v in table.items() if k != "targets"}, path, prefix)
+    own = {k: v for k, v in table.items() if k not in ("targets", "lint")}
+    base = _validated(own, path, prefix)
     chosen = target or base.get("target")
     if chosen and chosen in targets:
         override = targets[chosen]
@@ -117,8 +135,16 @@ def _validated(table: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]
             raise ArxError(f"{path}: {prefix}{key} must be {_kind_name(kind)}")
         if kind is dict:
             value = {str(k): str(v) for k, v in value.items()}
+        if key in _PATH_KEYS and not value.strip():
+            raise ArxError(f"{path}: {prefix}{key} must name a file, not an empty string")
         result[key] = value
     return result
+
+
+def _type_name(value: object) -> str:
+    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    kinds |= {list: "an array", dict: "a table"}
+    return next((name for kind, name in kinds.items() if isinstance(value, kind)), "a date")
 
 
 def _kind_name(kind: type) -> str:

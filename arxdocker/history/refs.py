@@ -22,15 +22,18 @@ DEFAULT_HISTORY = ".arxdocker/history.jsonl"
 
 
 def history_path(explicit: str | None, context: str = ".") -> Path:
-    """`--history FILE`, else the `history` key of the context's config, else the default."""
+    """`--history FILE`, else the `history` key of the context's config, else the default.
+
+    The config is read and checked as `arxdocker build` reads it: a config that build or doctor
+    would reject (not a table, an unknown key, a wrong type) is the same one-line error here."""
     if explicit:
         return Path(explicit)
-    from arxdocker.build.config import find_config
+    from arxdocker.build.config import load_config
 
     root = Path(context)
-    found = find_config(root) if root.is_dir() else None
-    configured = found[1].get("history") if found else None
-    return root / (configured if isinstance(configured, str) else DEFAULT_HISTORY)
+    config = load_config(root, None) if root.is_dir() else None
+    configured = config.get("history") if config else None
+    return root / (configured or DEFAULT_HISTORY)
 
 
 def require_history(history: Path) -> None:

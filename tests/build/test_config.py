@@ -69,3 +69,30 @@ def test_bad_config_is_one_line_naming_file_and_key(
     assert message in str(caught.value)
     assert str(tmp_path / "pyproject.toml") in str(caught.value)
     assert "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[tool]\narxdocker = "x"\n', "tool.arxdocker must be a table, not a string"),
+        ('tool = "x"\n', "tool.arxdocker must be a table (tool is a string)"),
+        ("[tool]\narxdocker = [1]\n", "tool.arxdocker must be a table, not an array"),
+        ('[tool.arxdocker]\nhistory = ""\n', "tool.arxdocker.history must name a file"),
+        ('[tool.arxdocker]\nfile = "  "\n', "tool.arxdocker.file must name a file"),
+    ],
+)
+def test_tool_arxdocker_not_a_table_or_empty_path_is_one_line(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(body)
+    with pytest.raises(ArxError) as caught:
+        load_config(tmp_path, None)
+    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_the_lint_table_belongs_to_lint_and_is_not_an_unknown_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.arxdocker]\nmin_hit_rate = 70\n[tool.arxdocker.lint]\nselect = ["ARX001"]\n'
+    )
+    assert load_config(tmp_path, None).values == {"min_hit_rate": 70.0}
