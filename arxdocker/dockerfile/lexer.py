@@ -52,7 +52,7 @@ def parse_words(rest: str, escape: str) -> list[str]:
                 continue
             if char in "'\"":
                 quote, blank_ok, in_word, in_quote = char, True, False, True
-            if char == "\\":
+            if char == escape:
                 if pos + 1 == size:
                     pos += 1
                     continue
