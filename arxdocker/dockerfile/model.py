@@ -141,3 +141,17 @@ class Dockerfile:
 
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    @cached_property
+    def joined(self) -> str:
+        """The lines joined with "\\n": the text that line/column positions count in."""
+        return "\n".join(self.lines)
+
+    @cached_property
+    def line_starts(self) -> tuple[int, ...]:
+        """The offset in `joined` where each line starts (index 0 is line 1)."""
+        starts, offset = [], 0
+        for text in self.lines:
+            starts.append(offset)
+            offset += len(text) + 1
+        return tuple(starts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from arxdocker.dockerfile.model import Dockerfile, Instruction
@@ -11,12 +12,13 @@ _FLAG = re.compile(r"""--(?:[^\s"'\\`]|"[^"]*"|'[^']*'|[\\`].)+""")
 
 
 def _offset(dockerfile: Dockerfile, line: int, column: int) -> int:
-    return sum(len(text) + 1 for text in dockerfile.lines[: line - 1]) + column - 1
+    starts = dockerfile.line_starts
+    return (starts[line - 1] if line <= len(starts) else len(dockerfile.joined)) + column - 1
 
 
 def position(dockerfile: Dockerfile, offset: int) -> tuple[int, int]:
-    before = "\n".join(dockerfile.lines)[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+    line = bisect.bisect_right(dockerfile.line_starts, offset)
+    return line, offset - dockerfile.line_starts[line - 1] + 1 if line else offset + 1
 
 
 def keyword_end(instruction: Instruction) -> tuple[int, int]:
@@ -26,7 +28,7 @@ def keyword_end(instruction: Instruction) -> tuple[int, int]:
 
 def command_start(dockerfile: Dockerfile, instruction: Instruction) -> tuple[int, int]:
     """Where the shell command of a RUN begins in the source, after the keyword and flags."""
-    text = "\n".join(dockerfile.lines)
+    text = dockerfile.joined
     line, column = keyword_end(instruction)
     offset = _offset(dockerfile, line, column)
     escape = re.escape(dockerfile.escape)

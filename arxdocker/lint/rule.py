@@ -55,26 +55,28 @@ class LintContext:
             self._commands[instruction.index] = commands(instruction.script)
         return self._commands[instruction.index]
 
-    def earlier(self, instruction: Instruction, keyword: str) -> Iterator[Instruction]:
-        """Instructions of a keyword before this one in its stage and the stages it builds on."""
-        stage = self.stage_of(instruction)
-        chain: list[Stage] = []
-        while stage is not None:
-            chain.insert(0, stage)
-            stage = self.stages.stages[stage.base_stage] if stage.base_stage is not None else None
-        for item in chain:
-            for candidate in item.instructions:
-                if candidate.index >= instruction.index:
-                    break
-                if candidate.keyword == keyword and candidate.args:
-                    yield candidate
+    @cached_property
+    def _in_effect(self) -> dict[int, tuple[str, str]]:
+        """The working directory and USER in effect at each instruction (by index), from its
+        stage and the stages it builds on, found in one pass over the file."""
+        at: dict[int, tuple[str, str]] = {}
+        stage_end: dict[int, tuple[str, str]] = {}
+        for stage in self.stages.stages:
+            workdir, user = stage_end.get(stage.base_stage, ("/", "root"))  # type: ignore[arg-type]
+            for instruction in stage.instructions:
+                at[instruction.index] = (workdir, user)
+                if instruction.keyword == "WORKDIR" and instruction.args:
+                    workdir = join_path(
+                        workdir, self.stages.expand(instruction, instruction.args[0])
+                    )
+                elif instruction.keyword == "USER" and instruction.args:
+                    user = self.stages.expand(instruction, instruction.args[0]).split(":")[0]
+            stage_end[stage.index] = (workdir, user)
+        return at
 
     def user(self, instruction: Instruction) -> str:
         """The USER an instruction runs as ("root" unless a USER in its stage chain says else)."""
-        user = "root"
-        for candidate in self.earlier(instruction, "USER"):
-            user = self.stages.expand(candidate, candidate.args[0]).split(":")[0]
-        return user
+        return self._in_effect.get(instruction.index, ("/", "root"))[1]
 
     def home(self, instruction: Instruction) -> str:
         user = self.user(instruction)
@@ -82,10 +84,7 @@ class LintContext:
 
     def workdir(self, instruction: Instruction) -> str:
         """The working directory at an instruction (absolute, "/" by default)."""
-        path = "/"
-        for candidate in self.earlier(instruction, "WORKDIR"):
-            path = join_path(path, self.stages.expand(candidate, candidate.args[0]))
-        return path
+        return self._in_effect.get(instruction.index, ("/", "root"))[0]
 
 
 def join_path(base: str, path: str) -> str:
