@@ -129,7 +129,12 @@ def fix_text(
 ) -> tuple[str, list[Finding]]:
     """Fix until nothing safe (or, with `unsafe`, nothing at all) is left; returns the new text
     and the findings fixed. Only what `lint` reports is fixed: the rules `config` enables, at
-    `minimum` severity or above (after its overrides), not suppressed."""
+    `minimum` severity or above (after its overrides), not suppressed.
+
+    A file whose first line ends in CRLF is fixed with LF line endings (the rules' edits insert
+    LF) and given back with CRLF throughout; text that needs no fix comes back unchanged."""
+    crlf = uses_crlf(text)
+    original, text = text, text.replace("\r\n", "\n") if crlf else text
     fixed: list[Finding] = []
     for _ in range(max_passes):
         findings = lint(parse_text(text, path), context, config, minimum)
@@ -138,4 +143,12 @@ def fix_text(
             break
         fixed.extend(applied)
         text = new_text
-    return text, fixed
+    if not fixed:
+        return original, fixed
+    return (text.replace("\n", "\r\n") if crlf else text), fixed
+
+
+def uses_crlf(text: str) -> bool:
+    """Whether the text's line ending style is CRLF, taken from its first line (as ruff does)."""
+    end = text.find("\n")
+    return end > 0 and text[end - 1] == "\r"

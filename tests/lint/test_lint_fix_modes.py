@@ -71,3 +71,40 @@ def test_fix_with_ignore_leaves_the_ignored_rule_alone(project: Path, capsys) ->
     code, _, _ = run(capsys, "lint", "--fix", "--ignore", "ARX001,ARX016")
     assert code == 0
     assert (project / "Dockerfile").read_text() == MOUNT_ONLY
+
+
+# apt update in a RUN of its own (ARX002), a broad COPY before pip and apt (ARX001), no cache
+# mounts (ARX003): the fixes merge, move and insert lines.
+CRLF_SOURCE = (
+    "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+    "RUN pip install -r requirements.txt \\\n && python -m compileall .\n"
+    'RUN apt-get update\nRUN apt-get install -y curl\nCMD ["python", "app.py"]\n'
+)
+
+
+def test_fix_keeps_crlf_line_endings(tmp_path: Path, capsys) -> None:
+    for name, text in (("lf", CRLF_SOURCE), ("crlf", CRLF_SOURCE.replace("\n", "\r\n"))):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ".dockerignore").write_text(".git\n")
+        (tmp_path / name / "Dockerfile").write_bytes(text.encode())
+        run(capsys, "lint", "--fix", str(tmp_path / name))
+    fixed_lf = (tmp_path / "lf" / "Dockerfile").read_bytes()
+    fixed_crlf = (tmp_path / "crlf" / "Dockerfile").read_bytes()
+    assert fixed_lf != CRLF_SOURCE.encode() and b"\r" not in fixed_lf
+    assert fixed_crlf == fixed_lf.replace(b"\n", b"\r\n")
+    assert fixed_crlf.count(b"\n") == fixed_crlf.count(b"\r\n") >= 8
+
+
+def test_diff_of_a_crlf_file_marks_crlf_lines(tmp_path: Path, capsys) -> None:
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    (tmp_path / "Dockerfile").write_bytes(CRLF_SOURCE.replace("\n", "\r\n").encode())
+    code, out, _ = run(capsys, "lint", "--diff", str(tmp_path))
+    added = [line for line in out.split("\n") if line.startswith("+") and not line.startswith("++")]
+    assert code == 1 and added and all(line.endswith("\r") for line in added)
+
+
+def test_a_crlf_file_with_nothing_to_fix_is_left_byte_for_byte(tmp_path: Path, capsys) -> None:
+    text = b'FROM alpine:3.20\r\nRUN echo hi\nCMD ["sh"]\r\n'  # mixed: nothing rewrites it
+    (tmp_path / "Dockerfile").write_bytes(text)
+    assert run(capsys, "lint", "--fix", str(tmp_path))[0] == 0
+    assert (tmp_path / "Dockerfile").read_bytes() == text
