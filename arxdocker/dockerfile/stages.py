@@ -30,7 +30,9 @@ class StageModel:
     global_args: dict[str, str | None]
     stages: tuple[Stage, ...]
     _scopes: dict[int, dict[str, str | None]] = field(default_factory=dict, repr=False)
-    _stage_by_index: dict[int, Stage] = field(default_factory=dict, repr=False, compare=False)
+    _stage_by_index: dict[int, tuple[Stage, Instruction]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def stage(self, reference: str) -> Stage | None:
         """The stage a `--from=` or `FROM` reference names (by name or index)."""
@@ -44,9 +46,9 @@ class StageModel:
     def stage_of(self, instruction: Instruction) -> Stage | None:
         if not self._stage_by_index:  # once per file: rules ask this of every instruction
             for stage in self.stages:
-                self._stage_by_index.update((i.index, stage) for i in stage.instructions)
-        stage = self._stage_by_index.get(instruction.index)
-        return stage if stage is not None and instruction in stage.instructions else None
+                self._stage_by_index.update((i.index, (stage, i)) for i in stage.instructions)
+        stage, known = self._stage_by_index.get(instruction.index, (None, None))
+        return stage if known is instruction or known == instruction else None
 
     def scope(self, instruction: Instruction) -> dict[str, str | None]:
         """ARG and ENV values visible to an instruction (global ARGs only when redeclared)."""
