@@ -84,12 +84,15 @@ def print_why_rebuilt(record: dict[str, Any], history: Path | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from arxdocker.analysis.explain import BuildFacts, explain
+    from arxdocker.commands.history import warn_skipped
     from arxdocker.history.baseline import earlier, load
     from arxdocker.history.refs import history_path
 
     history = history_path(args.history)
     after = load(args.record, history)
-    before = load(args.against, history) if args.against else earlier(after, history)
+    skipped: list[str] = []
+    before = load(args.against, history) if args.against else earlier(after, history, skipped)
+    warn_skipped(skipped)
     explanation = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(before))
     if args.json:
         import json

@@ -26,6 +26,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def warn_skipped(skipped: list[str]) -> None:
+    """One stderr line per kind of line skipped while reading the history, with its count."""
+    import sys
+    from collections import Counter
+
+    for warning, count in Counter(skipped).items():
+        times = f" ({count} lines)" if count > 1 else ""
+        print(f"arxdocker: warning: {warning}{times}", file=sys.stderr)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     from arxdocker.commands.compare import add_history_option
 
@@ -40,7 +50,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-    from collections import Counter
     from itertools import islice
 
     from arxdocker.errors import ArxError
@@ -49,9 +58,7 @@ def run(args: argparse.Namespace) -> int:
     history = history_path(args.history)
     skipped: list[str] = []
     views = list(islice(recent(history, target=args.target, skipped=skipped), args.limit))
-    for warning, count in Counter(skipped).items():
-        times = f" ({count} lines)" if count > 1 else ""
-        print(f"arxdocker: warning: {warning}{times}", file=sys.stderr)
+    warn_skipped(skipped)
     if not views:
         which = f" of target {args.target!r}" if args.target else ""
         raise ArxError(f"{history} has no builds{which}", hint="run `arxdocker build` first")

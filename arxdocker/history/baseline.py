@@ -43,26 +43,36 @@ def _record_in_file(path: Path, record_id: str) -> dict[str, Any]:
     return data
 
 
-def earlier(after: dict[str, Any], history: Path) -> dict[str, Any]:
+def earlier(
+    after: dict[str, Any], history: Path, skipped: list[str] | None = None
+) -> dict[str, Any]:
     """The newest record older than `after` of the same Dockerfile path and target: the next one
     after it in the history, or (for a record file the history lacks) the newest that started
-    before it. Ids alone cannot order two builds of the same second."""
+    before it. Ids alone cannot order two builds of the same second. A damaged line passed on
+    the way could have been that build: it is named in `skipped` when that is given."""
     require_history(history)
     dockerfile, target = _dockerfile(after), after.get("target")
     seen_self = False
     by_time: dict[str, Any] | None = None
+    damaged = {True: 0, False: 0}  # damaged lines older / not known older than `after`
+    warning = f"{history}: a line that is not a build record was skipped"
     for item in newest(history):
         if item is CORRUPT or not isinstance(item, dict):
+            damaged[seen_self] += 1
             continue
         if item.get("id") == after.get("id"):
             seen_self = True
             continue
         if item.get("target") != target or _dockerfile(item) != dockerfile:
             continue
-        if seen_self:
+        if seen_self:  # a damaged line passed since `after` may have been the earlier build
+            if skipped is not None:
+                skipped.extend([warning] * damaged[True])
             return item
         if by_time is None and str(item.get("started", "")) < str(after.get("started", "")):
             by_time = item
+    if skipped is not None:  # not found in order: any damaged line might have been it
+        skipped.extend([warning] * (damaged[True] + (0 if seen_self else damaged[False])))
     if by_time is not None and not seen_self:
         return by_time
     what = f"{dockerfile or 'its Dockerfile'}" + (f" (target {target})" if target else "")

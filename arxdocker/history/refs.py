@@ -65,12 +65,19 @@ def resolve(ref: str, history: Path) -> RecordView:
 
 
 def _nth_newest(history: Path, back: int, ref: str) -> RecordView:
+    """`last~back`: lines are counted as written, damaged ones too. Skipping a damaged newest
+    line would make `last` name the build before it, and `check` judge the wrong build."""
     require_history(history)
     seen = 0
     for item in newest(history):
-        if item is CORRUPT:
-            continue
         if seen == back:
+            if item is CORRUPT:
+                where = "the last line" if back == 0 else f"line {back + 1} from the end"
+                raise ArxError(
+                    f"{history}: {ref} is {where}, which is not a build record "
+                    "(damaged or cut off)",
+                    hint="repair or delete that line, or name the build by its id",
+                )
             return RecordView.from_dict(item, f"{history}:{ref}")
         seen += 1
     raise ArxError(

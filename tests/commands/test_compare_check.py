@@ -83,3 +83,30 @@ def test_one_line_errors(tmp_path: Path) -> None:
     one_line_error(arxdocker("check", "--baseline", str(corrupt)), "not a JSON build record")
     bad = arxdocker("check", "--baseline", WARM, "--max-slowdown", "fast")
     assert bad.returncode == 2 and "not a percentage" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--baseline", "last~1"),
+        ("compare", "last~1", "last"),
+        ("explain",),
+        ("explain", "last~1", "--against", "last"),
+    ],
+    ids=" ".join,
+)
+def test_a_cut_off_newest_line_is_an_error_not_the_build_before(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    history = tmp_path / "h.jsonl"
+    cold, warm = (json.dumps(json.loads(Path(p).read_text())) for p in (COLD, WARM))
+    # a slow, uncached newest build whose line a full disk cut off: the gate must not pass on
+    # the build before it
+    history.write_text(f"{cold}\n{warm}\n{cold[: len(cold) // 2]}")
+    result = arxdocker(*command, "--history", str(history))
+    one_line_error(result, f"{history}: last is the last line, which is not a build record")
+    assert result.stdout == ""
+    gate = arxdocker("check", "--baseline", "last~2", "--candidate", "last~1",
+                     "--history", str(history))  # fmt: skip
+    assert gate.returncode == 0, gate.stderr
+    assert gate.stdout.startswith("check passed: 20261125T211717Z-0260a7 against baseline")

@@ -59,3 +59,20 @@ def test_one_line_errors(tmp_path: Path) -> None:
 def test_help_has_examples() -> None:
     result = arxdocker("explain", "--help")
     assert "arxdocker explain last --against last~3" in result.stdout
+
+
+def test_a_damaged_line_that_may_be_the_earlier_build_is_warned_about(tmp_path: Path) -> None:
+    path = history(tmp_path, FIRST, SECOND)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + '{"id": "cut\n' + lines[1])
+    result = arxdocker("explain", "--history", str(path))
+    assert result.returncode == 0
+    assert result.stderr == (
+        f"arxdocker: warning: {path}: a line that is not a build record was skipped\n"
+    )
+    assert "3 root causes" in result.stdout
+    # a damaged line newer than the explained build cannot be its earlier build: no warning
+    path.write_text(lines[0] + lines[1] + '{"id": "cut\n')
+    quiet = arxdocker("explain", "last~1", "--history", str(path))
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert "3 root causes" in quiet.stdout

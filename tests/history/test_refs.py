@@ -70,10 +70,20 @@ def test_missing_history_and_corrupt_files(tmp_path: Path) -> None:
         resolve(str(other), tmp_path / "none.jsonl")
 
 
-def test_corrupt_lines_are_skipped_newest_first(history: Path) -> None:
+def test_last_counts_damaged_lines_and_refuses_to_name_one(history: Path) -> None:
     with history.open("ab") as handle:
         handle.write(b'{"id": "cut-off-by-a-cra\n\xff\xfe\n')
-    assert resolve("last", history).id == "20261125T100004Z-000004"
+    with pytest.raises(ArxError) as caught:
+        resolve("last", history)
+    assert caught.value.message == (
+        f"{history}: last is the last line, which is not a build record (damaged or cut off)"
+    )
+    with pytest.raises(ArxError, match=r"last~1 is line 2 from the end, which is not a build"):
+        resolve("last~1", history)
+    # the build before the damage is last~2, not last
+    assert resolve("last~2", history).id == "20261125T100004Z-000004"
+    assert resolve("last~6", history).id == "20261125T100000Z-000000"
+    # listing skips them (and says so: see recent's `skipped`)
     assert [view.id[-1] for view in recent(history, target="test")] == ["3", "1"]
 
 
