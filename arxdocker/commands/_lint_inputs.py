@@ -47,16 +47,24 @@ def discover(paths: list[str]) -> list[str]:
 
 
 def read_input(name: str) -> str:
+    return decode(name, read_bytes(name))
+
+
+def read_bytes(name: str) -> bytes:
+    """The bytes of a Dockerfile, or of stdin for `-`; an unreadable file is an ArxError."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise ArxError(f"{name}: {exc.strerror or exc}") from None
+
+
+def decode(name: str, data: bytes) -> str:
+    """A Dockerfile's text; binary or non-UTF-8 data is a DockerfileParseError at its line."""
     from arxdocker.dockerfile.parser import DockerfileParseError
 
-    if name == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as exc:
-            raise ArxError(f"{name}: {exc.strerror or exc}") from None
+    name = "<stdin>" if name == "-" else name
     if b"\0" in data:
         raise DockerfileParseError(
             name, data[: data.index(b"\0")].count(b"\n") + 1, "binary file, not a Dockerfile"

@@ -6,7 +6,8 @@ is taken as its build context: its .dockerignore is checked, and a fix that move
 script reads that script there first (on stdin such fixes are unsafe). Rules are configured in
 pyproject.toml under [tool.arxdocker.lint] (select, ignore, severity), and silenced per
 instruction with `# arxdocker: ignore=ARX001` on the line above, or per file with
-`# arxdocker: global ignore=...`.
+`# arxdocker: global ignore=...`. `--fix -` is a filter: stdout gets the Dockerfile back (fixed,
+or unchanged), the report goes to stderr.
 
 exit codes: 0 no findings; 1 findings (or, with --diff, changes to make);
             2 a usage error or a Dockerfile that cannot be parsed.
@@ -15,6 +16,7 @@ exit codes: 0 no findings; 1 findings (or, with --diff, changes to make);
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass, field
 
 from arxdocker.lint.config import split_codes
 
@@ -66,16 +68,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--statistics", action="store_true", help="print a count per rule")
 
 
+@dataclass
+class _Results:
+    findings: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  # display name -> source lines, for code frames
+    diffs: list[str] = field(default_factory=list)
+    errors: int = 0  # files that could not be read, decoded, parsed or written
+    fixed: int = 0  # findings `--fix` fixed
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from arxdocker.commands._lint_inputs import discover, read_input
-    from arxdocker.dockerfile.parser import DockerfileParseError, parse_text
+    from arxdocker.commands._lint_inputs import discover
+    from arxdocker.dockerfile.parser import DockerfileParseError
     from arxdocker.errors import ArxError
     from arxdocker.lint.config import load_config, rule_codes
     from arxdocker.lint.registry import all_rules
-    from arxdocker.lint.runner import build_context, fix_text, lint
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise ArxError("--unsafe-fixes needs --fix or --diff", hint="add --diff to review them")
@@ -83,44 +93,79 @@ def run(args: argparse.Namespace) -> int:
     ignore = rule_codes(args.ignore or (), "--ignore")
     paths = args.paths or ["."]
     config = load_config(Path(paths[0] if paths[0] != "-" else ".")).merged(select, ignore)
-    findings, sources, errors, diffs = [], {}, 0, []
+    results = _Results()
     files = discover(paths)
     for name in files:
-        context = None if name == "-" else build_context(Path(name).parent)
-        display = "<stdin>" if name == "-" else name
         # A file that cannot be read, decoded, parsed or written is reported on its own line and
         # counted (exit 2); the other files are still linted and fixed.
         try:
-            text = read_input(name)
-            if args.fix or args.diff:
-                fixed, _ = fix_text(
-                    text, display, context, config, unsafe=args.unsafe_fixes, minimum=args.severity
-                )
-                if fixed != text:
-                    diffs.append(_diff(display, text, fixed))
-                    if args.fix and not args.diff:  # --diff shows, never writes
-                        if name != "-":
-                            _write(name, fixed)
-                        else:
-                            sys.stdout.write(fixed)
-                        text = fixed
-            parsed = parse_text(text, display)
+            _lint_file(name, args, config, results)
         except (ArxError, DockerfileParseError) as error:
             print(f"arxdocker: error: {error}", file=sys.stderr)
-            errors += 1
-            continue
-        sources[display] = list(parsed.lines)
-        findings.extend(lint(parsed, context, config, args.severity))
+            results.errors += 1
     if args.diff:
-        sys.stdout.write("".join(diffs))
-        return 2 if errors else (1 if diffs and not args.exit_zero else 0)
-    # `--fix -` writes the fixed Dockerfile to stdout, so the report goes to stderr.
+        sys.stdout.write("".join(results.diffs))
+        return 2 if results.errors else (1 if results.diffs and not args.exit_zero else 0)
+    # `--fix -` writes the Dockerfile to stdout, so the report goes to stderr.
     report_stream = sys.stderr if args.fix and "-" in files else sys.stdout
-    linted = len(files) - errors
-    _render(args, findings, sources, linted, all_rules(), errors=errors, stream=report_stream)
-    if errors:
+    _render(args, results, len(files) - results.errors, all_rules(), stream=report_stream)
+    if results.errors:
         return 2
-    return 1 if findings and not args.exit_zero else 0
+    return 1 if results.findings and not args.exit_zero else 0
+
+
+def _lint_file(name: str, args: argparse.Namespace, config, results: _Results) -> None:
+    """Lint one Dockerfile (`-`: stdin) into `results`, after fixing it with --fix or --diff."""
+    from pathlib import Path
+
+    from arxdocker.commands._lint_inputs import decode, read_bytes
+    from arxdocker.dockerfile.parser import parse_text
+    from arxdocker.lint.runner import build_context, fix_text, lint
+
+    context = None if name == "-" else build_context(Path(name).parent)
+    display = "<stdin>" if name == "-" else name
+    # `--fix -` is a filter (as `ruff check --fix -`): stdout gets the text back, fixed, or as it
+    # came when there is nothing to fix or it cannot be linted.
+    echo: bytes | str | None = None
+    try:
+        data = read_bytes(name)
+        if name == "-" and args.fix and not args.diff:
+            echo = data
+        text = decode(name, data)
+        if args.fix or args.diff:
+            fixed, applied = fix_text(
+                text, display, context, config, unsafe=args.unsafe_fixes, minimum=args.severity
+            )
+            if fixed != text:
+                parse_text(fixed, display)  # never write a fix that does not parse
+                results.diffs.append(_diff(display, text, fixed))
+                if args.fix and not args.diff:  # --diff shows, never writes
+                    if name == "-":
+                        echo = fixed
+                    else:
+                        _write(name, fixed)
+                    text = fixed
+                    results.fixed += len(applied)
+        parsed = parse_text(text, display)
+    finally:
+        if echo is not None:
+            _echo(echo)
+    results.sources[display] = list(parsed.lines)
+    results.findings.extend(lint(parsed, context, config, args.severity))
+
+
+def _echo(data: bytes | str) -> None:
+    """Write `data` to stdout as it is: bytes that are not UTF-8 go back unchanged too."""
+    import sys
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(raw.decode("utf-8", errors="replace"))
+    else:
+        buffer.write(raw)
+        buffer.flush()
 
 
 def _write(name: str, text: str) -> None:
@@ -144,7 +189,8 @@ def _diff(name: str, before: str, after: str) -> str:
     )
 
 
-def _render(args, findings, sources, files, rules, *, errors, stream) -> None:
+def _render(args, results: _Results, files: int, rules, *, stream) -> None:
+    findings = results.findings
     if args.format == "json":
         from arxdocker.render.lint_json import render_json
 
@@ -165,5 +211,6 @@ def _render(args, findings, sources, files, rules, *, errors, stream) -> None:
         if args.statistics:
             console.print(statistics(findings))
         else:
-            console.print(FindingList(findings, sources), soft_wrap=True)
-        console.print(summary(findings, files, errors), soft_wrap=True)
+            console.print(FindingList(findings, results.sources), soft_wrap=True)
+        summary_line = summary(findings, files, results.errors, fixed=results.fixed)
+        console.print(summary_line, soft_wrap=True)

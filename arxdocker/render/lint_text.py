@@ -70,26 +70,30 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
-def summary(findings: list[Finding], files: int, errors: int = 0) -> Text:
+def summary(findings: list[Finding], files: int, errors: int = 0, *, fixed: int = 0) -> Text:
     """The last line: `files` Dockerfiles were linted, `errors` more could not be (read, decoded
-    or parsed), so "All checks passed" only when every file was linted and is clean."""
+    or parsed), so "All checks passed" only when every file was linted and is clean. After
+    `--fix`, `fixed` findings were fixed and `findings` remain, counted as ruff does."""
     unlinted = f"{_count(errors, 'file')} could not be linted"
-    if not findings and not errors:
+    total = len(findings) + fixed
+    if not total and not errors:
         return Text(f"All checks passed ({_count(files, 'Dockerfile')}).", "arx.cached")
-    if not findings:
+    if not total:
         text = f"No findings in {_count(files, 'Dockerfile')}; " if files else ""
         return Text(text + unlinted + ".", "arx.error")
     fixable = sum(1 for f in findings if f.fix and f.fix.applicability == "safe")
     unsafe = sum(1 for f in findings if f.fix and f.fix.applicability != "safe")
-    text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file(s)"
-    hints = [f"{fixable} fixable with --fix"] if fixable else []
+    text = f"Found {total} finding{'s' * (total != 1)} in {files} file(s)"
+    hints = [f"{fixed} fixed, {len(findings)} remaining"] if fixed else []
+    if fixable:
+        hints.append(f"{fixable} fixable with --fix")
     if unsafe:
         hints.append(f"{unsafe} more with --unsafe-fixes")
     if hints:
         text += f" ({', '.join(hints)})"
     if errors:
         return Text(f"{text}; {unlinted}.", "arx.error")
-    return Text(text + ".", "arx.heading")
+    return Text(text + ".", "arx.heading" if findings else "arx.cached")
 
 
 def statistics(findings: list[Finding]) -> Text:

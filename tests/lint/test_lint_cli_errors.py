@@ -102,4 +102,7 @@ def test_summary_counts_linted_files_and_the_others(folder: tuple[Path, str], ca
 
 def test_summary_after_fix_of_the_other_files(folder: tuple[Path, str], capsys) -> None:
     code, out, _ = run(capsys, "lint", ".", "--fix", "--select", "ARX001,ARX003")
-    assert (code, out) == (2, "No findings in 2 Dockerfiles; 1 file could not be linted.\n")
+    assert (code, out) == (
+        2,
+        "Found 4 findings in 2 file(s) (4 fixed, 0 remaining); 1 file could not be linted.\n",
+    )

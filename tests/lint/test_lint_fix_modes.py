@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,7 +66,7 @@ def test_fix_with_severity_follows_the_configs_overrides(project: Path, capsys) 
         '[tool.arxdocker.lint]\nseverity = { ARX003 = "error" }\n'
     )
     code, out, _ = run(capsys, "lint", "--fix", "--severity", "error")
-    assert (code, out) == (0, "All checks passed (1 Dockerfile).\n")
+    assert (code, out) == (0, "Found 1 finding in 1 file(s) (1 fixed, 0 remaining).\n")
     assert (project / "Dockerfile").read_text() == MOUNT_ONLY
 
 
@@ -108,3 +111,60 @@ def test_a_crlf_file_with_nothing_to_fix_is_left_byte_for_byte(tmp_path: Path, c
     (tmp_path / "Dockerfile").write_bytes(text)
     assert run(capsys, "lint", "--fix", str(tmp_path))[0] == 0
     assert (tmp_path / "Dockerfile").read_bytes() == text
+
+
+def run_stdin(monkeypatch, capture, data: bytes, *argv: str) -> tuple[int, bytes, bytes]:
+    """`arxdocker lint ... -` with `data` on stdin; stdout and stderr as bytes."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code = main(["lint", *argv, "-"])
+    out, err = capture.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("data", "expected_code", "report"),
+    [
+        (b"FROM alpine:3.20\n", 0, b"All checks passed (1 Dockerfile).\n"),
+        (b"FROM node\nRUN true\n", 1, b"Found 1 finding in 1 file(s).\n"),  # ARX006, no fix
+        (b"", 2, b"arxdocker: error: <stdin>:1: file with no instructions\n"),
+        (b"# only a comment\n", 2, b"arxdocker: error: <stdin>:1: file with no instructions\n"),
+        (b"FROM a\nRUN <<EOF\necho\n", 2, b"arxdocker: error: <stdin>:2: unterminated heredoc\n"),
+        (b"FROM a\r\nLABEL a=\xe9\r\n", 2, b"arxdocker: error: <stdin>:2: not UTF-8 text\n"),
+        (b"\x7fELF\x02\x00", 2, b"arxdocker: error: <stdin>:1: binary file, not a Dockerfile\n"),
+    ],
+    ids=["clean", "no fix", "empty", "comments only", "heredoc", "not UTF-8", "binary"],
+)
+def test_fix_stdin_echoes_the_input_when_there_is_nothing_to_fix(
+    monkeypatch, capsysbinary, data: bytes, expected_code: int, report: bytes
+) -> None:
+    code, out, err = run_stdin(monkeypatch, capsysbinary, data, "--fix")
+    assert (code, out) == (expected_code, data)
+    assert report in err
+    if expected_code == 2:
+        assert err == report + b"1 file could not be linted.\n"
+
+
+def test_fix_stdin_writes_the_fixed_text_and_reports_to_stderr(monkeypatch, capsysbinary) -> None:
+    code, out, err = run_stdin(monkeypatch, capsysbinary, UNFRIENDLY.encode(), "--fix")
+    assert code == 0
+    assert out == FIXED.encode()
+    assert err == b"Found 2 findings in 1 file(s) (2 fixed, 0 remaining).\n"
+
+
+def test_fix_stdin_reports_what_remains_as_json_on_stderr(monkeypatch, capsysbinary) -> None:
+    data = b"FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    code, out, err = run_stdin(monkeypatch, capsysbinary, data, "--fix", "--format", "json")
+    assert code == 1
+    assert out == FIXED.replace("python:3.12-slim", "python").encode()
+    assert [f["code"] for f in json.loads(err)] == ["ARX006"]  # no fix; the rest were fixed
+
+
+def test_fix_stdin_keeps_crlf(monkeypatch, capsysbinary) -> None:
+    crlf = UNFRIENDLY.replace("\n", "\r\n").encode()
+    code, out, _ = run_stdin(monkeypatch, capsysbinary, crlf, "--fix")
+    assert (code, out) == (0, FIXED.replace("\n", "\r\n").encode())
+
+
+def test_diff_stdin_prints_only_the_diff(monkeypatch, capsysbinary) -> None:
+    code, out, err = run_stdin(monkeypatch, capsysbinary, b"FROM alpine:3.20\n", "--diff")
+    assert (code, out, err) == (0, b"", b"")
