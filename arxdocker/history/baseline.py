@@ -3,13 +3,12 @@ and the most recent earlier build of the same Dockerfile and target."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from arxdocker.errors import ArxError
 from arxdocker.history.refs import require_history, resolve
-from arxdocker.history.tail import CORRUPT, newest, with_id_prefix
+from arxdocker.history.tail import CORRUPT, loads, newest, with_id_prefix
 
 
 def load(ref: str, history: Path) -> dict[str, Any]:
@@ -27,12 +26,12 @@ def load(ref: str, history: Path) -> dict[str, Any]:
 def _record_in_file(path: Path, record_id: str) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     try:
-        data = json.loads(text)
+        data = loads(text)
     except ValueError:
         data = None
         for line in reversed(text.splitlines()):
             try:
-                value = json.loads(line)
+                value = loads(line)
             except ValueError:
                 continue
             if isinstance(value, dict) and value.get("id") == record_id:

@@ -7,14 +7,13 @@ one-line `ArxError`: no history, too few builds, no or several matching ids, a c
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from arxdocker.errors import ArxError
-from arxdocker.history.tail import CORRUPT, field_pattern, newest, with_id_prefix
+from arxdocker.history.tail import CORRUPT, field_pattern, loads, newest, with_id_prefix
 from arxdocker.history.view import RecordView
 
 _LAST = re.compile(r"last(?:~(\d+))?\Z")
@@ -93,7 +92,7 @@ def read_record_file(path: Path) -> RecordView:
     except (OSError, UnicodeDecodeError) as error:
         raise ArxError(f"{path}: cannot read it ({error.__class__.__name__})") from None
     try:
-        data: Any = json.loads(text)
+        data: Any = loads(text)
     except ValueError:
         lines = [line for line in text.splitlines() if line.strip()]
         data = _last_json_object(lines)
@@ -105,7 +104,7 @@ def read_record_file(path: Path) -> RecordView:
 def _last_json_object(lines: list[str]) -> Any:
     for line in reversed(lines):
         try:
-            value = json.loads(line)
+            value = loads(line)
         except ValueError:
             continue
         if isinstance(value, dict):

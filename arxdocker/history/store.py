@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from arxdocker.history.tail import loads
+
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
@@ -77,7 +79,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Skipped]]:
                 if not raw.strip():
                     continue
                 try:
-                    value = json.loads(raw)
+                    value = loads(raw)
                 except (ValueError, UnicodeDecodeError) as error:
                     yield number, Skipped(number, f"not JSON ({error.__class__.__name__})")
                     continue
@@ -102,7 +104,7 @@ def check_tail(path: Path, window: int = 1 << 16) -> Skipped | None:
     if not lines:
         return None
     try:
-        value = json.loads(lines[-1])
+        value = loads(lines[-1])
     except (ValueError, UnicodeDecodeError):
         return Skipped(-1, "the last line is not JSON")
     return None if isinstance(value, dict) else Skipped(-1, "the last line is not a record")

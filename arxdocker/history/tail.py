@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -57,9 +58,33 @@ def _lines_backwards(fd: int) -> Iterator[bytes]:
         yield rest
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999
+        raise ValueError(f"{text} is too large")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text) > 300:  # would not convert to a float (duration, size, rate)
+        raise ValueError("a number too large")
+    return int(text)
+
+
+def loads(raw: str | bytes) -> Any:
+    """JSON as a record is written: NaN, Infinity and numbers too large for a float (what a
+    hand edit may leave, and what the history commands cannot do arithmetic with) are refused
+    with ValueError, like any other text that is not a build record."""
+    return json.loads(raw, parse_constant=_no_constant, parse_float=_finite, parse_int=_int)
+
+
 def _decode(raw: bytes) -> dict[str, Any] | Corrupt:
     try:
-        value = json.loads(raw)
+        value = loads(raw)
     except (ValueError, UnicodeDecodeError):
         return CORRUPT
     return value if isinstance(value, dict) and "id" in value else CORRUPT

@@ -110,3 +110,38 @@ def test_a_cut_off_newest_line_is_an_error_not_the_build_before(
                      "--history", str(history))  # fmt: skip
     assert gate.returncode == 0, gate.stderr
     assert gate.stdout.startswith("check passed: 20261125T211717Z-0260a7 against baseline")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("history",),
+        ("compare", "last~1", "last"),
+        ("check", "--baseline", "last~1"),
+        ("report", "--html", "out.html"),
+        ("explain",),
+    ],
+    ids=" ".join,
+)
+def test_a_hand_edited_infinity_or_nan_is_not_a_traceback(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    history = tmp_path / "h.jsonl"
+    cold = json.dumps(json.loads(Path(COLD).read_text()))
+    record = json.loads(Path(WARM).read_text())
+    record["duration_s"], record["summary"]["hit_rate"] = float("inf"), float("nan")
+    nan = json.dumps(record)  # Python writes them as Infinity and NaN, as a hand edit might
+    assert '"duration_s": Infinity,' in nan and '"hit_rate": NaN,' in nan
+    history.write_text(f"{cold}\n{nan}\n")
+    result = arxdocker(*command, "--history", str(history), cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    if command[0] == "history":  # the list skips it, and says so
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == (
+            f"arxdocker: warning: {history}: a line that is not a build record was skipped\n"
+        )
+        assert "20261125T211713Z" in result.stdout and "20261125T211717Z" not in result.stdout
+    else:
+        one_line_error(result, f"{history}: last is the last line, which is not a build record")
+        assert result.stdout == ""
+        assert not (tmp_path / "out.html").exists()

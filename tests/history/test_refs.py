@@ -108,3 +108,29 @@ def test_a_line_of_another_schema_is_skipped_by_recent(history: Path) -> None:
     skipped: list[str] = []
     assert next(recent(history, skipped=skipped)).id == "20261125T100004Z-000004"
     assert skipped == [f"{history}: schema 'arxdocker.record/v9' is not arxdocker.record/v1"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["NaN", "Infinity", "-Infinity", "1e999", "9" * 400],
+    ids=["nan", "inf", "-inf", "1e999", "400-digits"],
+)
+def test_a_number_no_arithmetic_can_use_makes_a_line_not_a_record(
+    history: Path, number: str
+) -> None:
+    record = real_record() | {"id": "hand-edited", "duration_s": "N"}
+    edited = json.dumps(record).replace('"duration_s": "N"', f'"duration_s": {number}')
+    assert f'"duration_s": {number},' in edited
+    with history.open("a") as handle:
+        handle.write(edited + "\n")
+    with pytest.raises(ArxError, match="last is the last line, which is not a build record"):
+        resolve("last", history)
+    assert resolve("last~1", history).id == "20261125T100004Z-000004"
+    assert not tail.with_id_prefix(history, "hand-edited")
+    skipped: list[str] = []
+    assert next(recent(history, skipped=skipped)).id == "20261125T100004Z-000004"
+    assert skipped == [f"{history}: a line that is not a build record was skipped"]
+    single = history.with_name("edited.json")
+    single.write_text(edited)
+    with pytest.raises(ArxError, match=r"edited\.json: not a JSON build record"):
+        resolve(str(single), history)
