@@ -10,7 +10,8 @@ from typing import Literal
 
 from arxdocker.dockerfile.model import Dockerfile, Instruction
 from arxdocker.dockerfile.shell import commands, top_level_and_chain
-from arxdocker.lint.edits import indent_of, source_of
+from arxdocker.lint.edits import command_start, indent_of, source_of
+from arxdocker.lint.edits import position as position_of
 from arxdocker.lint.model import Edit, Fix
 from arxdocker.lint.rule import ContextFiles
 from arxdocker.lint.suppress import is_suppression
@@ -142,14 +143,20 @@ def _head_first(
     lines = "".join(f"{indent}{copy}\n" for copy in copies)
     # a suppression comment above the RUN applies to the moved install too
     lines += _suppression_above(dockerfile, run)
-    lines += f"{indent}RUN{flags} {install or ' && '.join(head)}\n"
+    lines += f"{indent}RUN{flags} {install or ' && '.join(_one_line(p) for p in head)}\n"
     edits = [Edit.insert(broad.line, 1, lines)]
     rest = pieces[len(head) :]
     if keep_run and keep_run(head):
         pass
     elif rest:
-        line = f"{indent_of(dockerfile, run)}RUN{flags} {' && '.join(rest)}\n"
-        edits.append(Edit(run.line, 1, run.span.end_line + 1, 1, line))
+        # the rest keeps its own lines and comments: only the moved commands are cut out
+        start = command_start(dockerfile, run)
+        after = after_and_operators(dockerfile, run, start, len(head))
+        if after is not None:
+            edits.append(Edit(*start, *after, ""))
+        else:
+            line = f"{indent_of(dockerfile, run)}RUN{flags} {' && '.join(rest)}\n"
+            edits.append(Edit(run.line, 1, run.span.end_line + 1, 1, line))
     else:
         edits.append(_delete_with_suppression(dockerfile, run))
     return Fix(title, tuple(edits), applicability)
@@ -158,6 +165,44 @@ def _head_first(
 def _copy_options(broad: Instruction) -> str:
     """The broad COPY's owner, mode and --link, which the manifests it copied first need too."""
     return "".join(f"{f.raw} " for f in broad.flags if f.name in ("chown", "chmod", "link"))
+
+
+def _one_line(piece: str) -> str:
+    """A command joined from continuation lines, its runs of blanks made one (none is quoted)."""
+    return piece if "'" in piece or '"' in piece else " ".join(piece.split())
+
+
+def after_and_operators(
+    dockerfile: Dockerfile, run: Instruction, start: tuple[int, int], count: int
+) -> tuple[int, int] | None:
+    """Where the command after the `count`-th top-level `&&` of a RUN begins in the source,
+    past continuations and comment lines; None when the source is not that simple."""
+    text, escape = dockerfile.joined, dockerfile.escape
+    end_line = run.span.end_line
+    end = dockerfile.line_starts[end_line - 1] + len(dockerfile.line_text(end_line))
+    position = dockerfile.line_starts[start[0] - 1] + start[1] - 1
+    quote, seen = "", 0
+    while position < end:
+        char = text[position]
+        if text[position - 1] == "\n" and text[position:end].lstrip(" \t").startswith("#"):
+            newline = text.find("\n", position, end)
+            position = end if newline < 0 else newline + 1  # a comment line in a continuation
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == escape:
+            position += 1
+        elif text.startswith("&&", position):
+            seen += 1
+            if seen == count:
+                gap = re.compile(rf"(?:(?<=\n)[ \t]*#[^\n]*\n|[ \t]|{re.escape(escape)}[ \t]*\n)*")
+                match = gap.match(text, position + 2, end)
+                return position_of(dockerfile, match.end() if match else position + 2)
+            position += 1
+        position += 1
+    return None
 
 
 def _directory_of(destination: str) -> str:

@@ -122,3 +122,19 @@ def test_system_install_with_cache_cleanup_moves_above_the_sources() -> None:
     run = "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*"
     text = f"FROM debian:bookworm\nWORKDIR /app\nCOPY . .\n{run}\n"
     assert _fix(text, None).splitlines()[2:4] == [run, "COPY . ."]
+
+
+def test_the_commands_left_behind_keep_their_lines_and_comments() -> None:
+    text = (
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+        "RUN pip install \\\n    --index-url https://pypi.example.com/simple \\\n"
+        "    -r requirements.txt && \\\n    # the checks need the sources\n"
+        "    pip check && \\\n    python -m compileall src\n"
+    )
+    assert _fix(text, None).splitlines()[2:] == [
+        "COPY requirements.txt ./",
+        "RUN pip install --index-url https://pypi.example.com/simple -r requirements.txt",
+        "COPY . .",
+        "RUN pip check && \\",
+        "    python -m compileall src",
+    ]
