@@ -8,6 +8,7 @@ from typing import Literal
 
 from arxdocker.dockerfile.model import Dockerfile
 from arxdocker.dockerfile.parser import parse_text
+from arxdocker.dockerfile.validate import check_instructions
 from arxdocker.lint.config import LintConfig
 from arxdocker.lint.model import SEVERITIES, Edit, Finding, Severity
 from arxdocker.lint.registry import all_rules
@@ -65,6 +66,7 @@ def lint(
     minimum: Severity = "info",
 ) -> list[Finding]:
     config = config or LintConfig()
+    check_instructions(dockerfile)  # what `docker build` rejects is an error, not a finding
     ctx = LintContext(dockerfile, context)
     suppressions = find_suppressions(dockerfile)
     findings: list[Finding] = []
