@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from arxdocker.errors import ArxError
+from arxdocker.percent import parse_percent
 
 CONFIG_FILES = ("arxdocker.toml", "pyproject.toml")
 DEFAULT_HISTORY = ".arxdocker/history.jsonl"
@@ -135,6 +136,8 @@ def _validated(table: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]
             raise ArxError(f"{path}: {prefix}{key} must be {_kind_name(kind)}")
         if kind is dict:
             value = {str(k): str(v) for k, v in value.items()}
+        if key == "min_hit_rate":
+            parse_percent(value, f"{path}: {prefix}{key}", upper=100)
         if key in _PATH_KEYS and not value.strip():
             raise ArxError(f"{path}: {prefix}{key} must name a file, not an empty string")
         result[key] = value

@@ -15,6 +15,7 @@ from arxdocker.build.config import DEFAULT_HISTORY, BuildConfig, load_config
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.redact import Redactor, looks_secret
 from arxdocker.errors import ArxError
+from arxdocker.percent import parse_percent
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,11 @@ def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool)
         raise ArxError(f"{config.source}: progress must be auto, tty, plain, rawjson or quiet")
     if progress == "auto":
         progress = "tty" if stderr_is_tty else "plain"
-    min_hit_rate = pick(args.min_hit_rate, "min_hit_rate")
-    if min_hit_rate is not None and not 0 <= float(min_hit_rate) <= 100:
-        raise ArxError(f"--min-hit-rate {min_hit_rate:g} is not a percentage between 0 and 100")
+    min_hit_rate = (
+        config.get("min_hit_rate")  # checked as the config was read
+        if args.min_hit_rate is None
+        else parse_percent(args.min_hit_rate, "--min-hit-rate", upper=100)
+    )
     history = (
         Path(args.history) if args.history else context / config.get("history", DEFAULT_HISTORY)
     )

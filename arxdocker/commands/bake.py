@@ -75,9 +75,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--min-hit-rate",
-        type=float,
         metavar="PCT",
-        help="exit 1 when fewer than PCT%% of all steps came from the cache",
+        help="exit 1 when fewer than PCT%% of all steps came from the cache: 80 or 80%%; "
+        "0.8 is refused (did you mean 80?), 0.8%% is 0.8%%",
     )
 
 
@@ -90,9 +90,10 @@ def run(args: argparse.Namespace) -> int:
     from arxdocker.build import bake
     from arxdocker.build.ci import default_cache, detect
     from arxdocker.errors import ArxError
+    from arxdocker.percent import parse_percent
 
-    if args.min_hit_rate is not None and not 0 <= args.min_hit_rate <= 100:
-        raise ArxError(f"--min-hit-rate {args.min_hit_rate:g} is not a percentage (0-100)")
+    if args.min_hit_rate is not None:
+        args.min_hit_rate = parse_percent(args.min_hit_rate, "--min-hit-rate", upper=100)
     cwd = Path.cwd()
     definition = bake.print_definition(args.file, args.set, args.targets, cwd)
     targets = bake.targets_of(definition, cwd)

@@ -102,9 +102,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--min-hit-rate",
-        type=float,
         metavar="PCT",
-        help="exit 1 when fewer than PCT%% of the steps came from the cache",
+        help="exit 1 when fewer than PCT%% of the steps came from the cache: 80 or 80%%; "
+        "0.8 is refused (did you mean 80?), 0.8%% is 0.8%%",
     )
 
 

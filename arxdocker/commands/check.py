@@ -1,9 +1,12 @@
 """The CI regression gate: hold a candidate build (by default the newest record) against a
 baseline, and fail when it is slower, misses the cache more, or makes a bigger image than allowed.
 
-Percentages are given as 20% or 20; `off` turns a threshold off. A threshold whose figure is not
-in both records (the image size needs --load or --push) is named as not checked. A slowdown of less
-than --slowdown-floor seconds never fails, so timer noise on a fast build does not break CI.
+Percentages are given as 20% or 20 (both mean twenty percent); `off` turns a threshold off. A
+number between 0 and 1 needs its % sign (0.8 is refused: did you mean 80?); NaN, infinite or
+negative values, and a hit rate above 100%, are usage errors (exit 2). A threshold whose figure
+is not in both records (the image size needs --load or --push) is named as not checked. A
+slowdown of less than --slowdown-floor seconds never fails, so timer noise on a fast build does
+not break CI.
 
 exit codes: 0 every threshold holds; 1 a threshold is breached or the candidate build failed;
             2 a build cannot be found or read, or an option is not valid.
@@ -21,20 +24,6 @@ examples:
 """
 
 
-def percent(text: str) -> float | None:
-    """`20%`, `20` or `off`, as a fraction (0.2) or None."""
-    value = text.strip().lower()
-    if value in ("off", "none"):
-        return None
-    try:
-        number = float(value.removesuffix("%"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage like 20% or off") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is negative")
-    return number / 100
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     from arxdocker.commands.compare import add_history_option
 
@@ -47,29 +36,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-slowdown",
-        type=percent,
-        default=0.20,
+        default="20%",
         metavar="PCT",
         help="fail when the build takes more than PCT longer (default: 20%%)",
     )
     parser.add_argument(
         "--min-hit-rate",
-        type=percent,
-        default=0.80,
+        default="80%",
         metavar="PCT",
-        help="fail when fewer than PCT of the steps hit the cache (default: 80%%)",
+        help="fail when fewer than PCT of the steps hit the cache: 90 or 90%%, not 0.9 "
+        "(default: 80%%)",
     )
     parser.add_argument(
         "--max-size-growth",
-        type=percent,
-        default=0.10,
+        default="10%",
         metavar="PCT",
         help="fail when the image grows by more than PCT (default: 10%%)",
     )
     parser.add_argument(
         "--slowdown-floor",
-        type=float,
-        default=0.5,
+        default="0.5",
         metavar="SECONDS",
         help="slowdowns smaller than this never fail (default: 0.5)",
     )
@@ -80,15 +66,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from arxdocker.analysis.gate import Thresholds, hold
     from arxdocker.history.refs import history_path, resolve
+    from arxdocker.percent import parse_seconds
     from arxdocker.render.gate_text import result_dict, result_lines
 
-    history = history_path(args.history)
     thresholds = Thresholds(
-        max_slowdown=args.max_slowdown,
-        min_hit_rate=args.min_hit_rate,
-        max_size_growth=args.max_size_growth,
-        slowdown_floor_s=args.slowdown_floor,
+        max_slowdown=_fraction(args.max_slowdown, "--max-slowdown"),
+        min_hit_rate=_fraction(args.min_hit_rate, "--min-hit-rate", upper=100),
+        max_size_growth=_fraction(args.max_size_growth, "--max-size-growth"),
+        slowdown_floor_s=parse_seconds(args.slowdown_floor, "--slowdown-floor"),
     )
+    history = history_path(args.history)
     result = hold(resolve(args.baseline, history), resolve(args.candidate, history), thresholds)
     if args.json:
         import json
@@ -97,3 +84,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\n".join(result_lines(result)))
     return 0 if result.passed else 1
+
+
+def _fraction(text: str, option: str, upper: float | None = None) -> float | None:
+    """A percentage option (`20%`, `20`, `off`) as a fraction (0.2) or None."""
+    from arxdocker.percent import parse_percent
+
+    number = parse_percent(text, option, upper=upper, allow_off=True)
+    return None if number is None else number / 100

@@ -89,7 +89,8 @@ def test_build_arg_without_value_reads_the_environment() -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--min-hit-rate", "120"], "not a percentage"),
+        (["--min-hit-rate", "120"], "is more than 100%"),
+        (["--min-hit-rate", "0.8"], "--min-hit-rate 0.8 reads as 0.8%, not 80%"),
         (["--cache", "gha"], "ACTIONS_CACHE_URL"),
         (["-f", "/nonexistent/Dockerfile"], "not found"),
         (["--cache", "inline"], "needs a tag"),

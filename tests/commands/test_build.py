@@ -44,7 +44,7 @@ def test_usage_errors_exit_2_in_one_line(tmp_path: Path) -> None:
     _one_line_error(arxdocker("build", str(tmp_path / "missing")), "is not a folder")
     _one_line_error(arxdocker("build", context, "--cache", "s3:x"), "unknown cache shorthand")
     _one_line_error(arxdocker("build", context, "--cache", "inline"), "needs a tag")
-    _one_line_error(arxdocker("build", context, "--min-hit-rate", "101"), "not a percentage")
+    _one_line_error(arxdocker("build", context, "--min-hit-rate", "101"), "is more than 100%")
     gha = arxdocker(
         "build", context, "--cache", "gha", ACTIONS_CACHE_URL="", ACTIONS_RUNTIME_TOKEN=""
     )
