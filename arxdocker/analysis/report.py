@@ -55,6 +55,7 @@ class _Totals:
     built: int = 0
     failed: int = 0
     canceled: int = 0
+    unfinished: int = 0  # still running when the events ended
     failed_step: str | None = None
     failure: Failure | None = None
     slowest: list[tuple[float, int, Step]] = field(default_factory=list)
@@ -63,8 +64,14 @@ class _Totals:
 class ReportBuilder:
     """Fold events into steps and a summary, holding only the vertices still in flight."""
 
-    def __init__(self, source_format: str, *, settle_after: int = 4096) -> None:
+    def __init__(
+        self, source_format: str, *, settle_after: int = 4096, saved_log: bool = False
+    ) -> None:
+        """`saved_log`: the events are a whole saved log, so a step still running at its end
+        means the log was cut off, and the report says so as its error (`analyze`). A live
+        build's events end early only when buildx does, whose exit code tells why."""
         self.source_format = source_format
+        self._saved_log = saved_log
         self._absolute_time = source_format == "rawjson"
         self._settle_after = settle_after
         self._vertices: dict[str, _VertexState] = {}
@@ -123,6 +130,8 @@ class ReportBuilder:
         error = self._error
         if error is None and totals.failure is not None:
             error = totals.failure.error
+        if error is None and self._saved_log and totals.unfinished:
+            error = unfinished_error(totals.unfinished)
         return Report(
             source_format=self.source_format,
             steps=steps,
@@ -178,6 +187,8 @@ class ReportBuilder:
         self._settled[key] = None
         if len(self._settled) > 4 * self._settle_after:
             self._settled.popitem(last=False)
+        if not (state.error or state.cached or state.completed is not None):
+            self._totals.unfinished += 1  # started or only announced; a finished build has none
         step = _step_from(state, bake=self._bake, clock=self._absolute_time)
         if step is None:
             return None
@@ -215,6 +226,13 @@ class ReportBuilder:
                 heapq.heappush(totals.slowest, entry)
             else:
                 heapq.heappushpop(totals.slowest, entry)
+
+
+UNFINISHED = "the log ends before the build does"
+
+
+def unfinished_error(count: int) -> str:
+    return f"{UNFINISHED} ({count} step{'s' * (count != 1)} never finished)"
 
 
 def _display_order(state: _VertexState) -> tuple[float, int]:
@@ -263,9 +281,9 @@ def _step_from(state: _VertexState, *, bake: bool, clock: bool) -> Step | None:
     )
 
 
-def build_report(events: Iterable[Event], source_format: str) -> Report:
-    """The report of a whole event stream, all steps kept."""
-    builder = ReportBuilder(source_format)
+def build_report(events: Iterable[Event], source_format: str, *, saved_log: bool = False) -> Report:
+    """The report of a whole event stream, all steps kept (`saved_log`: see ReportBuilder)."""
+    builder = ReportBuilder(source_format, saved_log=saved_log)
     steps: list[Step] = []
     for event in events:
         steps.extend(builder.add(event))

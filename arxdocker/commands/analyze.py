@@ -5,8 +5,13 @@ Reads the output of `docker buildx build --progress=plain` or `--progress=rawjso
 from stdin, and prints a table of steps followed by the hit rate, the wall time, the slowest steps
 and the error, if the build failed.
 
-exit codes: 0 the log shows a successful build; 1 it shows a failed build;
-            2 the input cannot be read or is not a BuildKit progress log.
+A log that ends while steps are still running (cut off, or saved before the build finished) is
+said so on stderr, "the log ends before the build does (N steps never finished)", and exits 1:
+it does not show a successful build. Those steps show as CANCELED.
+
+exit codes: 0 the log shows a successful build; 1 it shows a failed build, or ends before the
+            build does; 2 the input cannot be read or is not a BuildKit progress log (with
+            --json, nothing is printed to stdout then).
 """
 
 from __future__ import annotations
@@ -58,11 +63,16 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             from arxdocker.render.report_json import stream_report_json
 
-            report, step_count = stream_report_json(events, sys.stdout)
+            report, step_count = stream_report_json(
+                events,
+                sys.stdout,
+                saved_log=True,
+                check=lambda report, count: _require_steps(report, count, name),
+            )
         else:
             from arxdocker.analysis.report import build_report
 
-            report = build_report(events, events.format)
+            report = build_report(events, events.format, saved_log=True)
             step_count = len(report.steps)
     _require_steps(report, step_count, name)
     if not args.json:
@@ -74,14 +84,22 @@ def run(args: argparse.Namespace) -> int:
 
     if is_export_race(report):
         print(f"arxdocker: note: {saved_log_hint()}", file=sys.stderr)
+    if _cut_off(report):
+        print(f"arxdocker: error: {name}: {report.error}", file=sys.stderr)
     return report.exit_code
 
 
 def _require_steps(report: Report, step_count: int, name: str) -> None:
     from arxdocker.errors import ProgressParseError
 
-    if step_count == 0 and report.error is None:
+    if step_count == 0 and (report.error is None or _cut_off(report)):
         raise ProgressParseError(
             f"{name}: no build steps found in this log",
             hint="is it the full output of `docker buildx build --progress=plain|rawjson`?",
         )
+
+
+def _cut_off(report: Report) -> bool:
+    from arxdocker.analysis.report import UNFINISHED
+
+    return report.error is not None and report.error.startswith(UNFINISHED)

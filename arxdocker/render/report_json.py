@@ -8,7 +8,7 @@ memory flat; the summary keys come after `steps`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from arxdocker.analysis.report import Report, ReportBuilder, Step, report_header
@@ -17,9 +17,18 @@ from arxdocker.progress.reader import EventStream
 BUFFERED_STEPS = 10_000
 
 
-def stream_report_json(events: EventStream, out: TextIO) -> tuple[Report, int]:
-    """Write the report of `events` to `out`; return it (without its steps) and the step count."""
-    builder = ReportBuilder(events.format)
+def stream_report_json(
+    events: EventStream,
+    out: TextIO,
+    *,
+    saved_log: bool = False,
+    check: Callable[[Report, int], None] | None = None,
+) -> tuple[Report, int]:
+    """Write the report of `events` to `out`; return it (without its steps) and the step count.
+
+    `check(report, step_count)` may refuse the report (raise) before anything is written, when
+    the steps were few enough to be held: a log that is not a build then leaves stdout empty."""
+    builder = ReportBuilder(events.format, saved_log=saved_log)
     buffered: list[Step] = []
     streaming = False
     count = 0
@@ -46,6 +55,8 @@ def stream_report_json(events: EventStream, out: TextIO) -> tuple[Report, int]:
             buffered.clear()
     report = builder.finish()
     if not streaming:
+        if check is not None:
+            check(report, len(buffered) + len(report.steps))
         out.write(json.dumps(report_header(events.format))[:-1] + ', "steps": [')
     write_steps([*buffered, *report.steps])
     out.write("\n  ]" if count else "]")

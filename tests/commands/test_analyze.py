@@ -98,3 +98,40 @@ def test_a_command_imports_only_its_own_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "['arxdocker.commands.analyze']"
+
+
+def _head(name: str, lines: int) -> bytes:
+    return b"".join((FIXTURES / name).read_bytes().splitlines(keepends=True)[:lines])
+
+
+def test_a_log_cut_off_mid_build_says_so_and_exits_1() -> None:
+    for name, unfinished in [
+        ("failing-run.plain.log", "1 step never finished"),
+        ("cold.rawjson-compact.log", "4 steps never finished"),  # 3 announced, not started
+    ]:
+        cut = _head(name, 40)
+        result = analyze("-", stdin=cut)
+        assert result.returncode == 1, (name, result.stderr)
+        assert result.stderr == (
+            f"arxdocker: error: <stdin>: the log ends before the build does ({unfinished})\n"
+        )
+        assert f"error: the log ends before the build does ({unfinished})" in result.stdout
+        as_json = analyze("-", "--json", stdin=cut)
+        assert as_json.returncode == 1
+        document = json.loads(as_json.stdout)
+        assert document["error"] == f"the log ends before the build does ({unfinished})"
+    # cut right after a step's header: the step was announced, never finished
+    header_only = analyze("-", stdin=_head("failing-run.plain.log", 25))
+    assert header_only.returncode == 1
+    assert "the log ends before the build does (1 step never finished)" in header_only.stderr
+    # the whole logs are not cut off
+    assert analyze(str(FIXTURES / "cold.plain.log")).returncode == 0
+    assert analyze(str(FIXTURES / "cold.rawjson-compact.log")).stderr == ""
+
+
+def test_an_input_error_prints_no_json_document() -> None:
+    result = analyze("-", "--json", stdin=_head("failing-run.plain.log", 10))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("arxdocker: error: <stdin>: no build steps found in this log")
+    assert len(result.stderr.splitlines()) == 1
