@@ -85,6 +85,7 @@ def print_why_rebuilt(record: dict[str, Any], history: Path | None) -> None:
 def run(args: argparse.Namespace) -> int:
     from arxdocker.analysis.explain import BuildFacts, explain
     from arxdocker.commands.history import warn_skipped
+    from arxdocker.errors import ArxError
     from arxdocker.history.baseline import earlier, load
     from arxdocker.history.refs import history_path
 
@@ -93,6 +94,12 @@ def run(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     before = load(args.against, history) if args.against else earlier(after, history, skipped)
     warn_skipped(skipped)
+    if before.get("id") == after.get("id"):
+        raise ArxError(
+            f"{args.record} and --against {args.against} both name the same build "
+            f"({after.get('id')}): there is nothing to explain",
+            hint="name an earlier build with --against, e.g. last~1",
+        )
     explanation = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(before))
     if args.json:
         import json

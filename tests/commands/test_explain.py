@@ -76,3 +76,15 @@ def test_a_damaged_line_that_may_be_the_earlier_build_is_warned_about(tmp_path: 
     quiet = arxdocker("explain", "last~1", "--history", str(path))
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert "3 root causes" in quiet.stdout
+
+
+def test_the_same_build_twice_is_an_error_not_an_invented_cause(tmp_path: Path) -> None:
+    path = history(tmp_path, FIRST, SECOND)
+    for against in ("last", "20261125T214821", str(SECOND)):
+        result = arxdocker("explain", "last", "--against", against, "--history", str(path))
+        assert result.returncode == 2, result.stdout
+        assert result.stdout == ""
+        assert result.stderr.startswith(
+            f"arxdocker: error: last and --against {against} both name the same build ("
+        )
+        assert len(result.stderr.splitlines()) == 1
