@@ -49,7 +49,9 @@ def resolve(ref: str, history: Path) -> RecordView:
     if match:
         return _nth_newest(history, int(match.group(1) or 0), ref)
     path = Path(ref)
-    if path.is_file() and path.resolve() != history.resolve():
+    if path.is_file():
+        if history.is_file() and path.samefile(history):  # the history itself: its newest build
+            return _nth_newest(history, 0, "last")
         return read_record_file(path)
     require_history(history)
     found = with_id_prefix(history, ref) if ref else []
@@ -95,21 +97,24 @@ def read_record_file(path: Path) -> RecordView:
         data: Any = loads(text)
     except ValueError:
         lines = [line for line in text.splitlines() if line.strip()]
-        data = _last_json_object(lines)
+        data = _json_object(lines[-1]) if lines else None
         if data is None:
+            if any(_json_object(line) is not None for line in lines[:-1]):
+                # a history: its newest record is its last line, as `last` counts
+                raise ArxError(
+                    f"{path}: its last line is not a build record (damaged or cut off)",
+                    hint="repair or delete that line, or name the build by its id",
+                ) from None
             raise ArxError(f"{path}: not a JSON build record") from None
     return RecordView.from_dict(data, str(path))
 
 
-def _last_json_object(lines: list[str]) -> Any:
-    for line in reversed(lines):
-        try:
-            value = loads(line)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            return value
-    return None
+def _json_object(line: str) -> Any:
+    try:
+        value = loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def recent(

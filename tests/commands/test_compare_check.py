@@ -145,3 +145,19 @@ def test_a_hand_edited_infinity_or_nan_is_not_a_traceback(
         one_line_error(result, f"{history}: last is the last line, which is not a build record")
         assert result.stdout == ""
         assert not (tmp_path / "out.html").exists()
+
+
+def test_the_history_file_is_a_reference_to_its_newest_build(tmp_path: Path) -> None:
+    (tmp_path / ".arxdocker").mkdir()
+    history = tmp_path / ".arxdocker" / "history.jsonl"
+    history.write_text("".join(json.dumps(json.loads(Path(p).read_text())) + "\n"
+                               for p in (COLD, WARM, EDITED)))  # fmt: skip
+    result = arxdocker("compare", "last~1", ".arxdocker/history.jsonl", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["before"] == "20261125T211717Z-0260a7"  # warm
+    assert document["after"] == json.loads(Path(EDITED).read_text())["id"]
+    gate = arxdocker("check", "--baseline", "last~1", "--candidate", ".arxdocker/history.jsonl",
+                     "--max-slowdown", "off", cwd=tmp_path)  # fmt: skip
+    assert gate.returncode == 1
+    assert "--min-hit-rate 80% breached: hit rate 62% (baseline 100%)" in gate.stdout

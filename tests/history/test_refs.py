@@ -134,3 +134,19 @@ def test_a_number_no_arithmetic_can_use_makes_a_line_not_a_record(
     single.write_text(edited)
     with pytest.raises(ArxError, match=r"edited\.json: not a JSON build record"):
         resolve(str(single), history)
+
+
+def test_the_history_file_itself_names_its_newest_build(history: Path) -> None:
+    assert resolve(str(history), history).id == "20261125T100004Z-000004"
+    # another .jsonl history names its newest record too, and a damaged last line is not skipped
+    other = history.with_name("other.jsonl")
+    other.write_text(history.read_text() + '{"id": "cut-off\n')
+    with pytest.raises(ArxError) as caught:
+        resolve(str(other), history)
+    assert caught.value.message == (
+        f"{other}: its last line is not a build record (damaged or cut off)"
+    )
+    with history.open("a") as handle:
+        handle.write('{"id": "cut-off\n')
+    with pytest.raises(ArxError, match="last is the last line, which is not a build record"):
+        resolve(str(history), history)
