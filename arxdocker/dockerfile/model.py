@@ -112,6 +112,9 @@ class Instruction:
     def script(self) -> str:
         """The shell text a RUN executes: the command plus its heredoc bodies."""
         if self.json:
+            shell = self.args[0].rsplit("/", 1)[-1] if self.args else ""
+            if shell in _SHELLS and len(self.args) >= 3 and self.args[1] == "-c":
+                return self.args[2]  # ["/bin/sh", "-c", "pip install ..."] runs a script
             return " ".join(self.args)
         parts = [self.args[0] if self.args else ""]
         parts.extend(doc.content for doc in self.heredocs)
@@ -125,6 +128,9 @@ class Instruction:
     @property
     def destination(self) -> str:
         return self.args[-1] if self.args else ""
+
+
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
 
 
 @dataclass(frozen=True)
