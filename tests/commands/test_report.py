@@ -45,3 +45,25 @@ def test_one_line_errors(tmp_path: Path) -> None:
     assert unwritable.stderr.strip().splitlines() == [
         f"arxdocker: error: cannot write {tmp_path / 'no' / 'r.html'}: No such file or directory"
     ]
+
+
+def test_html_dash_writes_the_page_to_stdout(tmp_path: Path) -> None:
+    result = arxdocker("report", str(WARM), "--html", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.lstrip().lower().startswith("<!doctype html>")
+    assert result.stdout.rstrip().endswith("</html>")
+    assert result.stderr.startswith("wrote the page to stdout: ")
+    assert "1 build in the chart" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_chart_builds_must_be_one_or_more(tmp_path: Path) -> None:
+    for value in ("0", "-5"):
+        result = arxdocker("report", str(WARM), "--html", "r.html", f"--chart-builds={value}",
+                           cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"arxdocker: error: --chart-builds {value} is not a number of builds (1 or more)\n"
+        )
+        assert result.stdout == ""
+        assert list(tmp_path.iterdir()) == []
