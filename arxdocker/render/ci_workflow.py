@@ -23,12 +23,9 @@ permissions:
 jobs:
   build:
     runs-on: ubuntu-latest
-    env:
-      # every target's cache goes to CACHE_REF/<target>:cache (mode=max, ignore-error=true)
-      ARXDOCKER_CACHE_REF: {cache_ref}
-    steps:
+{env}    steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+{ref_step}      - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
       - uses: docker/setup-buildx-action@v3
@@ -78,9 +75,24 @@ build:
 """
 
 DEFAULT_REF = {
-    "github": "ghcr.io/${{ github.repository }}/cache",
-    "gitlab": "$CI_REGISTRY_IMAGE/cache",
+    "github": "ghcr.io/${GITHUB_REPOSITORY,,}/cache",  # set by a step: see GITHUB_REF_STEP
+    "gitlab": "$CI_REGISTRY_IMAGE/cache",  # GitLab keeps it in lower case
 }
+_CACHE_COMMENT = (
+    "# every target's cache goes to CACHE_REF/<target>:cache (mode=max, ignore-error=true)"
+)
+GITHUB_ENV = f"""\
+    env:
+      {_CACHE_COMMENT}
+      ARXDOCKER_CACHE_REF: {{cache_ref}}
+"""
+# Registries take repository names in lower case only, and `github.repository` keeps the owner's
+# capitals (Acme/App): a shell step lowers it. An expression cannot: Actions has no lower().
+GITHUB_REF_STEP = f"""\
+      {_CACHE_COMMENT};
+      # registries take repository names in lower case only, and the owner may have capitals
+      - run: echo "ARXDOCKER_CACHE_REF={DEFAULT_REF["github"]}" >> "$GITHUB_ENV"
+"""
 
 
 def workflow(provider: str, *, cache_ref: str | None = None, bake: bool = False) -> str:
@@ -92,6 +104,8 @@ def workflow(provider: str, *, cache_ref: str | None = None, bake: bool = False)
         cache = '"registry:$ARXDOCKER_CACHE_REF/app:cache"'
         command = f"arxdocker build . --progress plain --cache {cache}"
         note = "The cache report ends the log; --min-hit-rate PCT makes a cache regression fail."
-    template = GITHUB if provider == "github" else GITLAB
-    ref = cache_ref or DEFAULT_REF[provider]
-    return template.format(cache_ref=ref, command=command, note=note)
+    if provider == "github":
+        env = GITHUB_ENV.format(cache_ref=cache_ref) if cache_ref else ""
+        ref_step = "" if cache_ref else GITHUB_REF_STEP
+        return GITHUB.format(env=env, ref_step=ref_step, command=command, note=note)
+    return GITLAB.format(cache_ref=cache_ref or DEFAULT_REF[provider], command=command, note=note)

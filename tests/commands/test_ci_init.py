@@ -58,7 +58,12 @@ def test_github_workflow_builds_with_registry_cache_on_ghcr() -> None:
     text = done.stdout
     assert text.startswith("# .github/workflows/build.yml")
     assert "packages: write" in text
-    assert "ARXDOCKER_CACHE_REF: ghcr.io/${{ github.repository }}/cache" in text
+    # github.repository keeps capitals (Acme/App), which registries refuse: a step lowers it
+    assert (
+        'run: echo "ARXDOCKER_CACHE_REF=ghcr.io/${GITHUB_REPOSITORY,,}/cache" >> "$GITHUB_ENV"'
+        in text
+    )
+    assert "github.repository" not in text
     assert "driver: docker-container" in text
     assert "password: ${{ secrets.GITHUB_TOKEN }}" in text
     assert '--cache "registry:$ARXDOCKER_CACHE_REF/app:cache"' in text
@@ -77,3 +82,37 @@ def test_gitlab_bake_workflow_with_a_given_ref() -> None:
 
 def test_ci_without_a_subcommand_is_a_usage_error() -> None:
     assert arxdocker("ci").returncode == 2
+
+
+def test_github_workflow_with_a_given_ref_sets_it_for_the_job() -> None:
+    text = arxdocker("ci", "init", "--cache-ref", "ghcr.io/acme/cache").stdout
+    assert "    env:\n" in text
+    assert "      ARXDOCKER_CACHE_REF: ghcr.io/acme/cache\n" in text
+    assert "GITHUB_ENV" not in text
+
+
+def test_the_lowering_step_gives_a_lower_case_ref() -> None:
+    script = 'GITHUB_REPOSITORY=Acme/My-App; echo "ghcr.io/${GITHUB_REPOSITORY,,}/cache"'
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "ghcr.io/acme/my-app/cache"
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("ghcr.io/Acme/Cache", "registries take repository names in lower case only"),
+        ("ghcr.io/acme/cache:tag", "has a tag; give the prefix"),
+        ('a b"c', "is not a registry repository"),
+        ("", "--cache-ref is empty"),
+    ],
+)
+def test_a_cache_ref_a_registry_refuses_is_a_usage_error(ref: str, message: str) -> None:
+    done = arxdocker("ci", "init", "--cache-ref", ref)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("ref", ["$CI_REGISTRY_IMAGE/cache", "localhost:5000/cache", "R.io/a/b"])
+def test_accepted_cache_refs(ref: str) -> None:
+    assert arxdocker("ci", "init", "--cache-ref", ref).returncode == 0
