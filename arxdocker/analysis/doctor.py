@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from arxdocker.analysis.cache_usage import summarize
 from arxdocker.build.cachespec import EXPORTING_TYPES, parse_spec
 from arxdocker.build.capability import BuilderInfo, export_problems
-from arxdocker.engine.doctor_checks import BuilderFacts, DoctorFacts
+from arxdocker.engine.doctor_checks import BuilderFacts, DoctorFacts, bad_endpoint
 from arxdocker.errors import ArxError
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -71,25 +71,57 @@ def _selected(facts: DoctorFacts) -> BuilderFacts | None:
     return next((b for b in facts.builders if b.current), None)
 
 
+def _endpoint_check(facts: DoctorFacts) -> Check:
+    """The docker CLI could not pick an endpoint: name the variable that chose it."""
+    error = (facts.engine_error or "").removeprefix("Failed to initialize: ")
+    error = error.removeprefix("unable to resolve docker endpoint: ")
+    if facts.docker_context:
+        return Check(
+            "docker endpoint",
+            FAIL,
+            f"DOCKER_CONTEXT={facts.docker_context} cannot be used: {error}",
+            "unset DOCKER_CONTEXT, or set it to one of `docker context ls`",
+        )
+    if not facts.docker_host.endswith("(default)"):
+        return Check(
+            "docker endpoint",
+            FAIL,
+            f"DOCKER_HOST={facts.docker_host} is not an endpoint docker can use: {error}",
+            "set DOCKER_HOST to unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST, "
+            "or unset it",
+        )
+    return Check(
+        "docker endpoint",
+        FAIL,
+        f"docker cannot pick its endpoint: {error}",
+        "`docker context ls` lists the contexts; `docker context use default` picks the local one",
+    )
+
+
 def _engine_checks(facts: DoctorFacts) -> list[Check]:
     checks = []
     if facts.docker_client is None:
         checks.append(
             Check("docker client", FAIL, "the docker CLI does not run", "install the docker CLI")
         )
-    else:
-        checks.append(Check("docker client", OK, facts.docker_client))
+        return checks  # nothing else can be asked
+    checks.append(Check("docker client", OK, facts.docker_client))
+    if bad_endpoint(facts.engine_error):
+        checks.append(_endpoint_check(facts))
+        return checks  # no docker command runs until that is fixed, buildx included
     if facts.docker_server is None:
+        context = f" (DOCKER_CONTEXT={facts.docker_context})" if facts.docker_context else ""
         checks.append(
             Check(
                 "docker engine",
                 FAIL,
-                f"no engine answers at DOCKER_HOST={facts.docker_host}: {facts.engine_error}",
+                f"no engine answers at DOCKER_HOST={facts.docker_host}{context}: "
+                f"{facts.engine_error}",
                 ENGINE_FIX,
             )
         )
-        return checks
-    checks.append(Check("docker engine", OK, f"{facts.docker_server} at {facts.docker_host}"))
+    else:
+        checks.append(Check("docker engine", OK, f"{facts.docker_server} at {facts.docker_host}"))
     if facts.buildx is None:
         checks.append(
             Check(
@@ -119,7 +151,9 @@ def _engine_checks(facts: DoctorFacts) -> list[Check]:
 
 def _builder_checks(facts: DoctorFacts) -> list[Check]:
     checks = []
-    for builder in facts.builders:
+    # With the engine down every builder on it reports that error: the engine check says it.
+    shown = facts.builders if facts.docker_server is not None else ()
+    for builder in shown:
         mark = " (selected)" if builder is _selected(facts) else ""
         where = ", ".join(builder.endpoints) or "?"
         topic = f"builder {builder.name}{mark}"
@@ -177,7 +211,7 @@ def _cache_config_checks(facts: DoctorFacts) -> list[Check]:
             "cache config", OK, f"{', '.join(facts.cache_to or facts.cache_from)} (from {source})"
         )
     ]
-    builder = _selected(facts)
+    builder = _selected(facts) if facts.docker_server is not None else None
     if builder is not None:
         for problem in export_problems(facts.cache_to, _info(builder, facts.containerd_store)):
             checks.append(Check("cache export", FAIL, problem.message, problem.hint))
@@ -225,7 +259,7 @@ def _build_cache_checks(facts: DoctorFacts, large_bytes: int) -> list[Check]:
 def diagnose(facts: DoctorFacts, large_bytes: int = 50 * 10**9) -> list[Check]:
     """Every check, in the order doctor prints them."""
     checks = _engine_checks(facts)
-    if facts.docker_server is not None:
+    if facts.docker_client is not None and not bad_endpoint(facts.engine_error):
         checks += _builder_checks(facts)
     checks += _cache_config_checks(facts)
     checks += _build_cache_checks(facts, large_bytes)

@@ -62,6 +62,7 @@ def _cache_plan(
 
 def gather(args: argparse.Namespace):  # -> DoctorFacts
     import os
+    from dataclasses import replace
 
     from arxdocker.analysis.doctor import registry_hosts
     from arxdocker.engine import doctor_checks as ask
@@ -73,6 +74,7 @@ def gather(args: argparse.Namespace):  # -> DoctorFacts
     facts = ask.DoctorFacts(
         docker_host=ask.docker_host(),
         docker_client=ask.client_version(),
+        docker_context=os.environ.get("DOCKER_CONTEXT") or None,
         docker_server=server,
         engine_error=engine_error,
         config_source=source,
@@ -80,16 +82,19 @@ def gather(args: argparse.Namespace):  # -> DoctorFacts
         cache_to=cache_to,
         registries=tuple(ask.probe_registry(h) for h in registry_hosts((*cache_from, *cache_to))),
     )
+    if facts.docker_client is None or ask.bad_endpoint(engine_error):
+        return facts  # no docker command can run: that is the one thing to fix
+    # buildx and its builders answer without an engine: a missing plugin or a --builder that
+    # does not exist is reported even while the engine is down.
+    buildx = ask.buildx_version()
+    builders = tuple(ask.builders()) if buildx is not None else ()
+    named = args.builder or configured_builder or os.environ.get("BUILDX_BUILDER")
+    facts = replace(facts, buildx=buildx, builders=builders, selected_builder=named)
     if server is None:
         return facts
-    from dataclasses import replace
-
     from arxdocker.engine.buildcache import disk_usage
 
-    builders = tuple(ask.builders())
-    selected = args.builder or configured_builder or os.environ.get("BUILDX_BUILDER")
-    if selected is None:
-        selected = next((b.name for b in builders if b.current), None)
+    selected = named or next((b.name for b in builders if b.current), None)
     records, cache_error = None, None
     try:
         records = tuple(disk_usage(selected)[0])
@@ -97,9 +102,7 @@ def gather(args: argparse.Namespace):  # -> DoctorFacts
         cache_error = error.message
     return replace(
         facts,
-        buildx=ask.buildx_version(),
         containerd_store=containerd_image_store(),
-        builders=builders,
         selected_builder=selected,
         cache_records=records,
         cache_error=cache_error,

@@ -41,6 +41,7 @@ class RegistryProbe:
 class DoctorFacts:
     docker_host: str
     docker_client: str | None = None
+    docker_context: str | None = None  # DOCKER_CONTEXT, when set
     docker_server: str | None = None
     engine_error: str | None = None
     buildx: str | None = None
@@ -66,10 +67,25 @@ def _last_line(text: str) -> str:
 
 
 def client_version(docker: str = "docker") -> str | None:
-    # `docker version` exits 1 when the engine is down, yet prints the client's version.
+    # `docker version` exits 1 when the engine is down, yet prints the client's version; with a
+    # DOCKER_HOST or DOCKER_CONTEXT it cannot use, it prints nothing: `docker --version` still
+    # answers ("Docker version 28.2.2, build e6534b4").
     code, out, _ = _run([docker, "version", "--format", "{{.Client.Version}}"])
     version = out.strip()
-    return version or None if code in (0, 1) else None
+    if version and code in (0, 1):
+        return version
+    code, out, _ = _run([docker, "--version"])
+    words = out.replace(",", " ").split()
+    return words[2] if code == 0 and len(words) > 2 and words[:2] == ["Docker", "version"] else None
+
+
+def bad_endpoint(engine_error: str | None) -> bool:
+    """Whether the docker CLI could not even pick an endpoint (a DOCKER_HOST it cannot parse, a
+    DOCKER_CONTEXT that does not exist): then no docker command runs, buildx included."""
+    return engine_error is not None and any(
+        text in engine_error
+        for text in ("Failed to initialize", "unable to resolve docker endpoint")
+    )
 
 
 def server_version() -> tuple[str | None, str | None]:

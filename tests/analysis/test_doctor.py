@@ -134,3 +134,61 @@ def test_a_named_builder_that_does_not_exist_fails() -> None:
     assert status == FAIL and detail.startswith("does not exist")
     assert fix and "docker buildx create --name ci" in fix
     assert by_topic(facts)["builder default"][0] == OK  # listed, not marked selected
+
+
+ENGINE_DOWN = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock."
+
+
+def test_engine_down_still_reports_a_missing_buildx_plugin() -> None:
+    facts = DoctorFacts(docker_host="unix:///var/run/docker.sock (default)",
+                        docker_client="28.2.2", engine_error=ENGINE_DOWN)  # fmt: skip
+    topics = by_topic(facts)
+    assert topics["docker engine"][0] == FAIL
+    status, detail, fix = topics["buildx"]
+    assert (status, detail) == (FAIL, "the buildx plugin does not run")
+    assert fix and "docker-buildx" in fix
+
+
+def test_engine_down_still_reports_a_builder_that_does_not_exist() -> None:
+    broken = BuilderFacts("default", None, True, error=ENGINE_DOWN)
+    facts = DoctorFacts(docker_host="unix:///var/run/docker.sock (default)",
+                        docker_client="28.2.2", engine_error=ENGINE_DOWN, buildx="0.13.1",
+                        builders=(broken,), selected_builder="ci")  # fmt: skip
+    topics = by_topic(facts)
+    assert topics["buildx"][0] == OK
+    assert topics["builder ci"][0] == FAIL and topics["builder ci"][1].startswith("does not exist")
+    # the engine's own error is said once, not again for every builder on it
+    assert "builder default" not in topics and "builder default (selected)" not in topics
+    assert [c.status for c in diagnose(facts)].count(FAIL) == 2
+
+
+@pytest.mark.parametrize(
+    ("context", "host", "error", "detail", "fix"),
+    [
+        (None, "garbage://x",
+         "Failed to initialize: unable to resolve docker endpoint: invalid bind address format: "
+         "garbage://x",
+         "DOCKER_HOST=garbage://x is not an endpoint docker can use: invalid bind address format: "
+         "garbage://x",
+         "set DOCKER_HOST to unix:///var/run/docker.sock"),
+        ("nosuch", "unix:///var/run/docker.sock (default)",
+         'Failed to initialize: unable to resolve docker endpoint: context "nosuch": context not '
+         "found: open /root/.docker/contexts/meta/9e/meta.json: no such file or directory",
+         'DOCKER_CONTEXT=nosuch cannot be used: context "nosuch": context not found: open',
+         "unset DOCKER_CONTEXT"),
+    ],
+)  # fmt: skip
+def test_an_endpoint_docker_cannot_use_names_the_variable_not_the_cli(
+    context: str | None, host: str, error: str, detail: str, fix: str
+) -> None:
+    facts = DoctorFacts(docker_host=host, docker_client="28.2.2", docker_context=context,
+                        engine_error=error)  # fmt: skip
+    checks = diagnose(facts)
+    topics = {c.topic: c for c in checks}
+    assert topics["docker client"].status == OK
+    endpoint = topics["docker endpoint"]
+    assert endpoint.status == FAIL and endpoint.detail.startswith(detail)
+    assert endpoint.fix and endpoint.fix.startswith(fix)
+    # buildx could not run either, and that is not its fault
+    assert "buildx" not in topics and "docker engine" not in topics
+    assert exit_code(checks) == 1
