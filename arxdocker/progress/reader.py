@@ -28,11 +28,25 @@ def detect_format(head: Iterable[bytes]) -> Format | None:
     for line in head:
         if b"\0" in line:
             return None
-        if line[:1] == b"{":
+        cleaned = clean_line(line)
+        if cleaned[:1] == b"{":
             return "rawjson"
-        if _PLAIN_RECORD.match(clean_line(line)):
+        if _PLAIN_RECORD.match(cleaned):
             return "plain"
     return None
+
+
+def _cleaned_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines with the CI timestamp and colours cut, for a rawjson log saved from a CI job's log
+    (GitHub's downloaded logs prefix every line), whose objects only parse once they are gone."""
+    carry = b""
+    for chunk in chunks:
+        lines = (carry + chunk).split(b"\n")
+        carry = lines.pop()
+        for line in lines:
+            yield clean_line(line) + b"\n"
+    if carry:
+        yield clean_line(carry)
 
 
 @dataclass
@@ -81,5 +95,7 @@ def read_events(stream: BinaryIO, fmt: str = "auto", *, name: str = "<log>") -> 
     # whatever has arrived (read1), so a live build is still read as it happens.
     read = getattr(stream, "read1", stream.read)
     replay = itertools.chain(head, iter(lambda: read(_CHUNK), b""))
+    if chosen == "rawjson" and any(clean_line(line) != line for line in head):
+        replay = _cleaned_lines(replay)
     reader = iter_plain if chosen == "plain" else iter_rawjson
     return EventStream(chosen, reader(replay), name)

@@ -144,3 +144,19 @@ def test_chunk_boundaries_do_not_change_the_report(name: str, cuts: list[int]) -
     pieces = build_report(reader(split_at(data, cuts)), fmt)
     assert pieces.to_dict() == whole.to_dict()
     assert whole.summary.steps_total > 0
+
+
+@pytest.mark.parametrize("shape", ["rawjson", "rawjson-compact"])
+def test_rawjson_saved_from_a_ci_log_with_timestamps(shape: str, tmp_path: Path) -> None:
+    """GitHub's downloaded job logs prefix every line with a timestamp (and keep colours)."""
+    source = FIXTURES / f"source-edit.{shape}.log"
+    stamped = tmp_path / "job.log"
+    stamped.write_bytes(
+        b"".join(
+            b"2026-11-25T21:33:39.1234567Z " + line
+            for line in source.read_bytes().splitlines(keepends=True)
+        )
+    )
+    plain, ci = report_of(source), report_of(stamped)
+    assert (ci.summary.steps_total, ci.summary.steps_cached) == (8, 5)
+    assert [(s.name, s.status) for s in ci.steps] == [(s.name, s.status) for s in plain.steps]
