@@ -68,6 +68,7 @@ def read_events(stream: BinaryIO, fmt: str = "auto", *, name: str = "<log>") -> 
     """Read `stream` as a BuildKit progress log. Raises ProgressParseError on unusable input."""
     if fmt not in FORMATS:
         raise ProgressParseError(f"unknown format {fmt!r}; choose auto, plain or rawjson")
+    stream = _utf8(stream)
     head: list[bytes] = []
     size = 0
     detected: Format | None = None
@@ -99,3 +100,29 @@ def read_events(stream: BinaryIO, fmt: str = "auto", *, name: str = "<log>") -> 
         replay = _cleaned_lines(replay)
     reader = iter_plain if chosen == "plain" else iter_rawjson
     return EventStream(chosen, reader(replay), name)
+
+
+class _Utf16AsUtf8:
+    """A UTF-16 log (Windows PowerShell 5 writes `2> build.log` so) read as UTF-8 bytes."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        import codecs
+
+        self._text = codecs.getreader("utf-16")(stream, errors="replace")
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self._text.readline(limit if limit > 0 else None).encode()
+
+    def read(self, size: int = -1) -> bytes:
+        return self._text.read(size // 2 if size > 0 else -1).encode()
+
+
+def _utf8(stream: BinaryIO) -> BinaryIO:
+    """The stream, or a UTF-8 view of it when it starts with a UTF-16 byte-order mark."""
+    import codecs
+
+    peek = getattr(stream, "peek", None)
+    start = peek(2)[:2] if peek is not None else b""
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return _Utf16AsUtf8(stream)  # type: ignore[return-value]
+    return stream

@@ -160,3 +160,18 @@ def test_rawjson_saved_from_a_ci_log_with_timestamps(shape: str, tmp_path: Path)
     plain, ci = report_of(source), report_of(stamped)
     assert (ci.summary.steps_total, ci.summary.steps_cached) == (8, 5)
     assert [(s.name, s.status) for s in ci.steps] == [(s.name, s.status) for s in plain.steps]
+
+
+@pytest.mark.parametrize("shape", ["plain", "rawjson"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_log_from_powershell_reads_as_utf8(
+    shape: str, encoding: str, tmp_path: Path
+) -> None:
+    """Windows PowerShell 5 saves `2> build.log` as UTF-16 with a byte-order mark, CRLF lines."""
+    source = FIXTURES / f"source-edit.{shape}.log"
+    saved = tmp_path / "build.log"
+    text = source.read_text(encoding="utf-8").replace("\n", "\r\n")
+    saved.write_bytes(("\ufeff" + text).encode(encoding))
+    report = report_of(saved)
+    assert (report.summary.steps_total, report.summary.steps_cached) == (8, 5)
+    assert [s.name for s in report.steps] == [s.name for s in report_of(source).steps]
