@@ -95,6 +95,7 @@ class Report:
     failure: Failure | None
     slowest: tuple[Step, ...]
     warnings: int = 0
+    builds: int = 1  # builds in the log: a plain log may hold several, each numbered from #1
 
     @property
     def failed(self) -> bool:
@@ -122,6 +123,7 @@ class Report:
             if failure is None
             else {"step": failure.step, "error": failure.error, "log_tail": list(failure.log_tail)},
             "warnings": self.warnings,
+            "builds": self.builds,
             "error": self.error,
         }
 

@@ -26,6 +26,7 @@ from arxdocker.analysis.model import (
 from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.progress.groups import ProgressGroups
 from arxdocker.progress.models import Event, TextLine, Vertex
+from arxdocker.progress.plain import build_number
 
 LOG_TAIL_LINES = 10
 _LOG_TAIL_BYTES = 16 * 1024
@@ -84,6 +85,7 @@ class ReportBuilder:
         self._last_end: float | None = None
         self._error: str | None = None
         self._warnings = 0
+        self._builds = 1
         self._totals = _Totals()
         self._groups = ProgressGroups()
 
@@ -148,12 +150,15 @@ class ReportBuilder:
             failure=totals.failure,
             slowest=tuple(step for _, _, step in sorted(totals.slowest, reverse=True)),
             warnings=self._warnings,
+            builds=self._builds,
         )
 
     def _update(self, vertex: Vertex) -> None:
         key = vertex.digest
         state = self._vertices.get(key)
         if state is None:
+            if key[:1].isdigit():  # `2:#5`: a vertex of a later build in the same plain log
+                self._builds = max(self._builds, build_number(key))
             if key in self._settled:
                 return  # a late duplicate of a step already reported
             if vertex.name == _BAKE_MARKER:

@@ -84,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
 
     if is_export_race(report):
         print(f"arxdocker: note: {saved_log_hint()}", file=sys.stderr)
+    if report.builds > 1:
+        print(
+            f"arxdocker: note: {name} holds {report.builds} builds (BuildKit numbers each one's "
+            "steps from #1); the report counts the steps of all of them",
+            file=sys.stderr,
+        )
     if _cut_off(report):
         print(f"arxdocker: error: {name}: {report.error}", file=sys.stderr)
     return report.exit_code

@@ -112,6 +112,17 @@ class _PlainReader:
         self.logs: list[VertexLog] = []
         self.warnings: list[VertexWarning] = []
         self.previous_blank = True
+        # BuildKit numbers each build's vertices from #1: a log of several builds (a CI job that
+        # builds twice) gives each later build its own keys, `2:#5`, so none continues another.
+        self.prefix = "#"
+        self.builds = 1
+        self.seen: set[bytes] = set()  # vertex numbers of the current build
+
+    def _next_build(self) -> None:
+        self.builds += 1
+        self.prefix = f"{self.builds}:#"
+        self.open_vertices.clear()
+        self.seen.clear()
 
     def pending(self) -> bool:
         return bool(self.vertexes or self.statuses or self.logs or self.warnings)
@@ -160,7 +171,7 @@ class _PlainReader:
                 seconds = rest[:gap] if gap > 0 else rest
                 whole, dot, fraction = seconds.partition(b".")
                 if dot and whole.isdigit() and fraction.isdigit():
-                    key = f"#{int(number)}"
+                    key = f"{self.prefix}{int(number)}"
                     if not vertex.started:
                         vertex.started = True
                         vertexes.append(Vertex(key, vertex.name, started_at=EPOCH))
@@ -188,12 +199,17 @@ class _PlainReader:
             if number == b"0":
                 if self.pending():
                     yield self.batch()
+                if self.seen and rest.startswith(b"building with"):
+                    self._next_build()
                 yield TextLine(line.decode("utf-8", "replace").rstrip("\r"))
                 continue
             if rest == b"...":
                 continue
-            key = f"#{int(number)}"
+            if vertex is None and number in self.seen and rest.startswith(_FIRST_VERTEX):
+                self._next_build()  # a build without the `#0 building with` line starts again
+            key = f"{self.prefix}{int(number)}"
             if vertex is None or (was_blank and not _is_vertex_line(rest)):
+                self.seen.add(number)
                 name = rest.decode("utf-8", "replace")
                 if vertex is None or vertex.name != name:
                     open_vertices[number] = _OpenVertex(name)
@@ -216,6 +232,16 @@ class _PlainReader:
                     statuses.append(VertexStatus(rest.decode("utf-8", "replace"), key))
             if len(vertexes) + len(statuses) >= _BATCH:
                 yield self.batch()
+
+
+def build_number(key: str) -> int:
+    """Which build of a plain log a vertex key belongs to: `#5` is the first, `2:#5` the second."""
+    number, colon, _ = key.partition(":#")
+    return int(number) if colon and number.isdigit() else 1
+
+
+# The first vertex of every build: reading the Dockerfile.
+_FIRST_VERTEX = b"[internal] load build definition"
 
 
 def _is_vertex_line(rest: bytes) -> bool:

@@ -175,3 +175,27 @@ def test_a_utf16_log_from_powershell_reads_as_utf8(
     report = report_of(saved)
     assert (report.summary.steps_total, report.summary.steps_cached) == (8, 5)
     assert [s.name for s in report.steps] == [s.name for s in report_of(source).steps]
+
+
+def test_a_plain_log_of_two_builds_keeps_each_builds_steps_apart(tmp_path: Path) -> None:
+    """A CI job that builds twice logs both builds, each numbered from #1 by BuildKit."""
+    first, second = FIXTURES / "cold.plain.log", FIXTURES / "source-edit.plain.log"
+    both = tmp_path / "job.log"
+    both.write_bytes(first.read_bytes() + second.read_bytes())
+    report, alone = report_of(both), [report_of(first), report_of(second)]
+    assert report.builds == 2 and alone[0].builds == alone[1].builds == 1
+    assert [(s.name, s.status) for s in report.steps] == [
+        (s.name, s.status) for part in alone for s in part.steps
+    ]
+    assert report.summary.steps_cached == 5 and report.summary.steps_total == 16
+
+
+def test_a_failed_build_before_another_keeps_its_failure(tmp_path: Path) -> None:
+    both = tmp_path / "job.log"
+    both.write_bytes(
+        (FIXTURES / "failing-run.plain.log").read_bytes()
+        + (FIXTURES / "warm.plain.log").read_bytes()
+    )
+    report = report_of(both)
+    assert report.summary.failed_step == "[test 2/2] RUN FAIL_TESTS=1 sh src/test.sh"
+    assert report.exit_code == 1 and report.builds == 2
