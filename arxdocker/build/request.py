@@ -102,7 +102,7 @@ def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool)
     build_args = {**config_args, **dict(parse_build_args(args.build_arg, environ))}
     cache = _cache_plan(args, config, tags)
     if not (cache.cache_from or cache.cache_to or args.cache):
-        cache = _ci_default_cache(environ, args.target or config.get("target") or context.name)
+        cache = ci_default_cache(environ, args.target or config.get("target") or context.name)
     require_gha_environment(cache, dict(environ), instead="--cache registry:REF")
     push = bool(pick(args.push, "push", False))
     load = bool(pick(args.load, "load", False)) and not push
@@ -167,7 +167,7 @@ def _cache_plan(args: Any, config: BuildConfig, tags: tuple[str, ...]) -> CacheP
     return plan(tuple(shorthands), tuple(cache_from), tuple(cache_to), tags=tags)
 
 
-def _ci_default_cache(environ: Mapping[str, str], name: str) -> CachePlan:
+def ci_default_cache(environ: Mapping[str, str], name: str) -> CachePlan:
     """In CI with no cache configured: `registry:$ARXDOCKER_CACHE_REF/NAME:cache`, or gha on
     GitHub Actions (see `arxdocker.build.ci`); elsewhere, none."""
     from arxdocker.build.ci import default_cache, robust_export

@@ -57,6 +57,17 @@ def _cache_plan(
             staging_suffix="doctor",
         )
         source = config.source
+        if not (chosen.cache_from or chosen.cache_to):
+            # what `arxdocker build` falls back to in CI (ARXDOCKER_CACHE_REF, or gha)
+            import os
+
+            from arxdocker.build.ci import CACHE_REF_VARIABLE
+            from arxdocker.build.request import ci_default_cache
+
+            name = config.get("target") or Path(args.context).resolve().name
+            chosen = ci_default_cache(os.environ, name)
+            ref = os.environ.get(CACHE_REF_VARIABLE, "").strip()
+            source = f"{CACHE_REF_VARIABLE}={ref} in CI" if ref else "the CI's gha cache"
     return source, chosen.cache_from, chosen.cache_to, config.get("builder")
 
 

@@ -107,3 +107,21 @@ def test_no_docker_cli_at_all(tmp_path: Path) -> None:
     assert checks["docker client"]["status"] == "fail"
     assert checks["docker client"]["fix"] == "install the docker CLI"
     assert "buildx" not in checks
+
+
+def test_in_ci_the_cache_ref_variable_is_the_cache_it_checks(
+    tmp_path: Path, fake_path: str
+) -> None:
+    """`ci init`'s workflow sets ARXDOCKER_CACHE_REF and runs doctor: that is the cache build
+    uses there, so doctor checks it rather than warning that no cache is configured."""
+    ref = "127.0.0.1:9/acme/cache"  # nothing answers on port 9
+    no_ci = {"CI": "", "GITLAB_CI": "", "GITHUB_ACTIONS": ""}  # make test runs in CI with CI=true
+    env = {**no_ci, "GITHUB_ACTIONS": "true", "ARXDOCKER_CACHE_REF": ref}
+    _, checks = doctor(tmp_path, fake_path, **env)
+    config = checks["cache config"]
+    assert config["status"] == "ok"
+    assert f"ref={ref}/{tmp_path.name}:cache" in config["detail"]
+    assert f"ARXDOCKER_CACHE_REF={ref} in CI" in config["detail"]
+    assert checks["registry 127.0.0.1:9"]["status"] == "fail"
+    _, outside_ci = doctor(tmp_path, fake_path, **no_ci, ARXDOCKER_CACHE_REF=ref)
+    assert outside_ci["cache config"]["status"] == "warn"
