@@ -81,6 +81,8 @@ def referenced(root: Path) -> set[Path]:
 
 def plan_clean(folder: str) -> CleanPlan:
     root = Path(folder)
+    if root.exists() and not root.is_dir():
+        raise ArxError(f"{folder}: not a folder (the dest of --cache-to type=local,dest=DIR)")
     if not root.is_dir():
         raise ArxError(f"{folder}: no such folder")
     live = referenced(root)

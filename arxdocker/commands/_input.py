@@ -15,6 +15,12 @@ from arxdocker.errors import ArxError
 def open_binary(path: str) -> Iterator[tuple[BinaryIO, str]]:
     """Yield (binary stream, display name); `-` is stdin."""
     if path == "-":
+        if sys.stdin.isatty():
+            raise ArxError(
+                "no log to read: stdin is a terminal",
+                hint="give a saved log, or pipe a build in: "
+                "docker buildx build --progress=plain . 2>&1 | arxdocker analyze -",
+            )
         yield sys.stdin.buffer, "<stdin>"
         return
     file = Path(path)

@@ -77,10 +77,28 @@ def _du(args: argparse.Namespace) -> int:
     return 0
 
 
+# The record types `docker buildx du --verbose` shows (BuildKit's client.UsageRecordType).
+RECORD_TYPES = (
+    "regular",
+    "source.local",
+    "exec.cachemount",
+    "source.git.checkout",
+    "frontend",
+    "internal",
+)
+
+
 def _request(args: argparse.Namespace):  # -> PruneRequest
     from arxdocker.analysis.cache_prune import PruneRequest, parse_bytes, parse_duration
 
     keep = parse_bytes(args.keep_storage) if args.keep_storage else None
+    if args.type is not None and args.type not in RECORD_TYPES:
+        from arxdocker.errors import ArxError
+
+        raise ArxError(
+            f"--type {args.type!r} is not a build cache record type",
+            hint=f"choose one of {', '.join(RECORD_TYPES)}",
+        )
     return PruneRequest(
         all=args.all,
         older_than_s=parse_duration(args.older_than) if args.older_than else None,

@@ -121,7 +121,13 @@ def gather(args: argparse.Namespace):  # -> DoctorFacts
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from arxdocker.analysis.doctor import diagnose, exit_code
+    from arxdocker.errors import ArxError
+
+    if not Path(args.context).is_dir():
+        raise ArxError(f"{args.context}: no such folder (the build context whose config to check)")
 
     checks = diagnose(gather(args))
     code = exit_code(checks)
