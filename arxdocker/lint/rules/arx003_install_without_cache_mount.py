@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from arxdocker.dockerfile.model import Instruction
 from arxdocker.dockerfile.shell import Command
 from arxdocker.lint.edits import command_start, keyword_end
 from arxdocker.lint.fixes import remove_chained, remove_pattern
@@ -53,7 +54,12 @@ class InstallWithoutCacheMount(Rule):
     for another USER: the mount would be root-owned unless given that user's `uid=`. For apt,
     no fix unless the same RUN runs `apt-get update` before the install: the mount on
     /var/lib/apt starts empty and would hide lists from an earlier RUN or the base image (ARX002
-    merges a lone update into the install first). No fix for an apt install in a heredoc.
+    merges a lone update into the install first), nor when a later RUN of the stage (or of a
+    stage built FROM it) installs with apt without its own update, since the mount takes the
+    lists out of the image; nor when the RUN uses `apt-mark` or an autoremove, which read
+    /var/lib/apt/extended_states. No fix for an apt install in a heredoc. For go, no fix for a
+    RUN that only downloads modules (`go mod download` alone): its point is to keep them in the
+    image for later RUNs, which a mount defeats.
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
@@ -95,10 +101,17 @@ class InstallWithoutCacheMount(Rule):
         if ctx.user(instruction) not in ("root", "0"):
             return None  # a cache mount is root-owned; another user needs uid= we cannot know
         edits = []
+        run = ctx.commands(instruction)
         if any(tool.name == "apt" for tool in tools):
-            if instruction.heredocs or not updates_first(ctx.commands(instruction)):
+            if instruction.heredocs or not updates_first(run) or marks_packages(run):
                 return None
+            if any(relies_on_lists(ctx.commands(later)) for later in later_runs(ctx, instruction)):
+                return (
+                    None  # the mount takes the lists out of the image, and a later RUN reads them
+                )
             flags, edits = self._apt_cleanup(ctx, instruction, flags)
+        if any(tool.name == "go" for tool in tools) and not builds_with_go(run):
+            return None  # the RUN exists to keep the modules in the image, which a mount defeats
         if any(tool.name == "pip" for tool in tools):
             edits += remove_pattern(ctx.dockerfile, instruction, r" --no-cache-dir\b")
         line, column = keyword_end(instruction)
@@ -123,3 +136,39 @@ def updates_first(run: list[Command]) -> bool:
         if tool is not None and tool.name == "apt":
             return False
     return False
+
+
+def relies_on_lists(run: list[Command]) -> bool:
+    """Whether a RUN installs with apt before (or without) refreshing the lists itself."""
+    return any(
+        install_tool(c) is not None and install_tool(c).name == "apt" for c in run
+    ) and not updates_first(run)
+
+
+def marks_packages(run: list[Command]) -> bool:
+    """`apt-mark` or an autoremove reads /var/lib/apt/extended_states, which a mount on
+    /var/lib/apt would replace with a copy shared by every build on the builder."""
+    return any(
+        c.name == "apt-mark" or "--auto-remove" in c.words or "autoremove" in c.words for c in run
+    )
+
+
+def builds_with_go(run: list[Command]) -> bool:
+    """Whether the RUN also compiles (so the modules are used while mounted), not only
+    `go mod download`, whose point is to keep the modules in the image for later RUNs."""
+    verbs = {"build", "install", "test", "vet", "run", "generate"}
+    return any(c.name == "go" and len(c.words) > 1 and c.words[1] in verbs for c in run)
+
+
+def later_runs(ctx: LintContext, instruction: Instruction) -> Iterator[Instruction]:
+    """The RUNs after this one in its stage, and every RUN of the stages built FROM it."""
+    stage = ctx.stage_of(instruction)
+    if stage is None:
+        return
+    yield from (i for i in stage.instructions if i.index > instruction.index and i.keyword == "RUN")
+    for other in ctx.stages.stages:
+        base = other.base_stage
+        while base is not None and base != stage.index:
+            base = ctx.stages.stages[base].base_stage
+        if base == stage.index:
+            yield from (i for i in other.instructions if i.keyword == "RUN")
