@@ -102,9 +102,14 @@ def pip_reads(words: tuple[str, ...], files: ContextFiles | None) -> tuple[str, 
     return tuple(reads)
 
 
+# A dependency that is a path of the project, not a package from the registry.
+_LOCAL_NPM_SPEC = ("file:", "link:", "portal:", "workspace:", "./", "../", "/", "~/")
+
+
 def npm_fix_applicability(files: ContextFiles | None) -> Literal["safe", "unsafe"]:
-    """Unsafe when package.json has workspaces or install hooks (they read other files of the
-    project) or an .npmrc sits beside it (registry settings the fix would not copy)."""
+    """Unsafe when package.json has workspaces, install hooks or local dependencies
+    (`file:./libs/x`: they read other files of the project) or an .npmrc sits beside it
+    (registry settings the fix would not copy)."""
     if files is None:
         return "safe"
     text = files.text("package.json")
@@ -114,9 +119,34 @@ def npm_fix_applicability(files: ContextFiles | None) -> Literal["safe", "unsafe
         manifest = json.loads(text)
     except ValueError:
         return "unsafe"
-    scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
-    hooks = {"preinstall", "install", "postinstall", "prepare"} & set(scripts or {})
-    return "unsafe" if hooks or manifest.get("workspaces") else "safe"
+    if not isinstance(manifest, dict):
+        return "unsafe"
+    scripts = manifest.get("scripts")
+    hooks = {"preinstall", "install", "postinstall", "prepare"} & set(
+        scripts if isinstance(scripts, dict) else {}
+    )
+    local = any(
+        isinstance(spec, str) and spec.startswith(_LOCAL_NPM_SPEC)
+        for key in ("dependencies", "devDependencies", "optionalDependencies")
+        if isinstance(manifest.get(key), dict)
+        for spec in manifest[key].values()
+    )
+    return "unsafe" if hooks or local or manifest.get("workspaces") else "safe"
+
+
+# `replace example.com/x => ./libs/x`: a module of the project, which `go mod download` reads.
+_LOCAL_GO_REPLACE = re.compile(r"=>\s*(?:\.{1,2}/|/)", re.MULTILINE)
+
+
+def go_fix_possible(files: ContextFiles | None) -> bool:
+    """Whether `go mod download` can run on go.mod and go.sum alone: no workspace (go.work), no
+    vendored modules (the build used no network), no local `replace`. What the folder lacks is
+    not known (the Dockerfile's folder may not be the build context)."""
+    if files is None:
+        return True
+    if files.kind("go.work") or files.kind("vendor"):
+        return False
+    return not _LOCAL_GO_REPLACE.search(files.text("go.mod") or "")
 
 
 def _head_first(
@@ -232,6 +262,8 @@ def install_first(
         manifests = reads
     if tool == "npm":
         applicability = npm_fix_applicability(files)
+    if tool == "go" and not go_fix_possible(files):
+        return None
     if any("/" in m for m in manifests):
         return None
     copied = set(manifests)

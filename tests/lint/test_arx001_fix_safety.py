@@ -138,3 +138,43 @@ def test_the_commands_left_behind_keep_their_lines_and_comments() -> None:
         "RUN pip check && \\",
         "    python -m compileall src",
     ]
+
+
+@pytest.mark.parametrize(
+    "dependency", ["file:./libs/mylib", "link:../shared", "workspace:*", "./vendor/x.tgz"]
+)
+def test_npm_fix_is_unsafe_with_a_local_dependency(tmp_path: Path, dependency: str) -> None:
+    manifest = {"dependencies": {"mylib": dependency, "left-pad": "^1.3.0"}}
+    folder = _write(tmp_path, {"package.json": json.dumps(manifest)})
+    (finding,) = lint(parse_text(NPM), build_context(folder), ONLY_ARX001)
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+
+
+GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"go.mod": "module a\n\nreplace example.com/x => ./libs/x\n", "libs/x/go.mod": ""},
+        {"go.mod": "module a\nreplace (\n\texample.com/y v1.0.0 => ../y\n)\n"},
+        {"go.work": "go 1.22\nuse ./app\n", "app/go.mod": "module app\n"},
+        {"go.mod": "module a\n", "vendor/modules.txt": ""},
+    ],
+    ids=["local-replace", "parent-replace", "workspace", "vendored"],
+)
+def test_go_fix_is_not_offered_when_download_needs_more_than_go_mod(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    folder = _write(tmp_path, files)
+    assert _fix(GO, folder) == GO
+
+
+def test_go_fix_with_a_plain_go_mod(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path, {"go.mod": "module a\n\nrequire example.com/x v1.2.0\n", "go.sum": ""}
+    )
+    assert _fix(GO, folder).splitlines()[2:4] == [
+        "COPY go.mod go.sum* ./",
+        "RUN go mod download",
+    ]
