@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from arxdocker.dockerfile.model import Instruction
-from arxdocker.dockerfile.shell import Command, commands
-from arxdocker.lint.edits import delete, indent_of, keyword_end
+from arxdocker.dockerfile.shell import Command
+from arxdocker.lint.edits import delete, keyword_end, source_of
 from arxdocker.lint.model import Edit, Finding, Fix
 from arxdocker.lint.rule import LintContext, Rule, join_path
-from arxdocker.lint.tools import system_install
 
 
 class SeparateChownChmod(Rule):
@@ -39,13 +37,14 @@ class SeparateChownChmod(Rule):
     ```
 
     ## Fix safety
-    The fix moves the owner or mode onto the COPY and removes the RUN, when the RUN holds only
-    the chown/chmod of the COPY destination, the owner names its group (`user:group`) and the
-    mode is octal. It is safe when the destination is the working directory, made by a WORKDIR
-    of the stage with nothing written into it before the COPY: a non-recursive
-    `RUN chown user:group DIR` before the COPY then keeps the folder's own owner, which `-R`
-    set. Otherwise the fix is unsafe: the folder may hold files from before, which `-R` changed
-    too, or the COPY may create the folder and its parents.
+    The fix moves the owner or mode onto the COPY, when the RUN holds only the chown/chmod of
+    the COPY destination, the owner names its group (`user:group`; `--chown=user` alone would
+    set the group to the user's id) and the mode is octal (letters need Dockerfile syntax
+    1.14). It is safe when the destination is the working directory, which exists before the
+    COPY: the RUN moves before the COPY, where it still sets the folder and whatever was in it
+    before (from the base image or an earlier stage) and the cache keeps it, and the COPY sets
+    what it adds. Otherwise the fix drops the RUN and is unsafe: the COPY may create the folder
+    and its parents, or the folder may hold files from before that `-R` changed too.
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#copy---chown---chmod
@@ -84,9 +83,7 @@ class SeparateChownChmod(Rule):
                     and not copy.flag("chmod")
                     and all(_expressible(command) for command in changes)
                 ):
-                    fix = self._fix(
-                        ctx, stage.instructions, copy, run, changes, flags=flags, dest=dest
-                    )
+                    fix = self._fix(ctx, copy, run, flags=flags, dest=dest)
                 yield self.finding(
                     ctx,
                     run,
@@ -98,25 +95,21 @@ class SeparateChownChmod(Rule):
                     related=(copy.line,),
                 )
 
-    def _fix(self, ctx, instructions, copy, run, changes, *, flags, dest) -> Fix:
+    def _fix(self, ctx, copy, run, *, flags, dest) -> Fix:
         line, column = keyword_end(copy)
-        edits = [Edit.insert(line, column, flags), delete(run)]
-        if dest != ctx.workdir(copy) or not _fresh_workdir(instructions, copy):
-            # the COPY may create the folder (and its parents), or the folder may hold files
-            # from before: owners or modes could differ from what `-R` gave
-            return Fix(f"Add `{flags.strip()}` to the COPY on line {copy.line}", tuple(edits),
-                       "unsafe")  # fmt: skip
-        # WORKDIR made the folder, empty: `-R` also set the folder's own owner or mode, which
-        # COPY --chown/--chmod leave alone, so a non-recursive RUN keeps it, before the COPY
-        # where the cache keeps it
-        indent = indent_of(ctx.dockerfile, copy)
-        folder = "".join(
-            f"{indent}RUN {command.name} "
-            f"{next(w for w in command.words[1:] if not w.startswith('-'))} {dest}\n"
-            for command in changes
+        title = f"Add `{flags.strip()}` to the COPY on line {copy.line}"
+        if dest != ctx.workdir(copy):
+            # the COPY may create the folder and its parents, whose owner or mode then differ
+            # from what `-R` gave; or the folder held files from before, which `-R` changed too
+            return Fix(title, (Edit.insert(line, column, flags), delete(run)), "unsafe")
+        # The folder exists (WORKDIR made it): the same RUN before the COPY still sets what was
+        # there before (the folder itself, files of the base image or an earlier stage), where
+        # the cache keeps it, and the COPY sets what it adds.
+        moved = source_of(ctx.dockerfile, run)
+        return Fix(
+            title,
+            (Edit.insert(copy.line, 1, moved), Edit.insert(line, column, flags), delete(run)),
         )
-        edits.append(Edit.insert(copy.line, 1, folder))
-        return Fix(f"Add `{flags.strip()}` to the COPY on line {copy.line}", tuple(edits))
 
 
 UNSAFE_NOTE = (
@@ -124,9 +117,6 @@ UNSAFE_NOTE = (
     " files from before, whose owners or modes would then differ; review with --diff"
     " --unsafe-fixes)"
 )
-# What may stand between a WORKDIR and the COPY for its folder to be still empty.
-_QUIET = {"ARG", "ENV", "LABEL", "EXPOSE", "USER", "SHELL", "STOPSIGNAL", "HEALTHCHECK", "CMD",
-          "ENTRYPOINT", "VOLUME", "ONBUILD"}  # fmt: skip
 
 
 def _expressible(command: Command) -> bool:
@@ -138,19 +128,3 @@ def _expressible(command: Command) -> bool:
         user, colon, group = value.partition(":")
         return bool(user and colon and group)
     return re.fullmatch(r"[0-7]{3,4}", value) is not None
-
-
-def _fresh_workdir(instructions: list[Instruction], copy: Instruction) -> bool:
-    """Whether a WORKDIR of this stage made the COPY's folder, with nothing that could write
-    into it between them but system package installs."""
-    for earlier in reversed(instructions[: instructions.index(copy)]):
-        if earlier.keyword == "WORKDIR":
-            return True
-        if earlier.keyword in _QUIET:
-            continue
-        if earlier.keyword == "RUN" and not earlier.heredocs and not earlier.json:
-            run = commands(earlier.args[0])
-            if run and any(system_install(c, run) for c in run):
-                continue
-        return False
-    return False
