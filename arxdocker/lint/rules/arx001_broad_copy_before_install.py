@@ -75,7 +75,8 @@ class BroadCopyBeforeInstall(Rule):
     unsafe when package.json has workspaces or install hooks (`postinstall`, `prepare`...) or an
     `.npmrc` sits beside it. Safe for a RUN of package-manager commands that install named
     packages and remove only caches: it moves before the broad COPY (a RUN that installs a local
-    `.deb`, redirects output or removes project files is not flagged).
+    `.deb`, redirects output or removes project files is not flagged), unless the COPY fills `/`
+    or a system folder (`/etc`...), where it may give apt its sources or keys.
 
     For a dependency script, the fix copies the script and the manifests it is given (paths
     kept) and runs it before a `COPY . .` into the working directory. It is safe only when
@@ -144,7 +145,7 @@ class BroadCopyBeforeInstall(Rule):
             if system
             else f"Copy {' '.join(manifests)} first and run the {tool} install before "
             f"`{broad.original}`",
-            fix=move_before(ctx.dockerfile, broad, run)
+            fix=(move_before(ctx.dockerfile, broad, run) if _app_folder(ctx, broad) else None)
             if system
             else install_first(
                 ctx.dockerfile, broad, run, tool, manifests, files=_seen_files(ctx, broad, run)
@@ -246,3 +247,18 @@ def with_prerequisites(context: BuildContext | None, found: DependencyScript) ->
 
 # `targets: prerequisites` (not `name := value`, not a recipe line, which starts with a tab).
 _MAKE_RULE = re.compile(r"^(?P<targets>[^\t#:=][^:=]*?)\s*::?(?![=])(?P<prerequisites>[^=]*)$")
+
+
+# Folders of the system: a COPY into them may give apt its sources, keys or config.
+_SYSTEM_FOLDERS = ("/etc", "/usr", "/var", "/lib", "/bin", "/sbin", "/root")
+
+
+def _app_folder(ctx: LintContext, broad: Instruction) -> bool:
+    """Whether the broad COPY fills a folder of the project, not `/` or a system folder, so a
+    package install cannot need what it copies."""
+    dest = join_path(ctx.workdir(broad), broad.destination)
+    return (
+        dest != "/"
+        and not dest.startswith(tuple(f"{f}/" for f in _SYSTEM_FOLDERS))
+        and (dest not in _SYSTEM_FOLDERS)
+    )

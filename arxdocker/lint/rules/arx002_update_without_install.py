@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from arxdocker.dockerfile.model import Instruction
+from arxdocker.dockerfile.shell import top_level_and_chain
 from arxdocker.lint.edits import command_start, delete
 from arxdocker.lint.model import Edit, Finding, Fix
 from arxdocker.lint.rule import LintContext, Rule
@@ -39,7 +40,8 @@ class UpdateWithoutInstall(Rule):
 
     ## Fix safety
     Safe: the update RUN is removed and its command is prefixed to the next RUN of the stage,
-    when that RUN is in shell form and installs with the same package manager. No fix when
+    when that RUN is in shell form, a plain `&&` chain (so `|| true` cannot swallow a failed
+    update), and installs with the same package manager. No fix when
     another RUN comes between them, or when the update RUN has flags (such as a secret mount
     for an authenticated repository) that the install RUN lacks.
 
@@ -71,6 +73,8 @@ class UpdateWithoutInstall(Rule):
                     and not install.json
                     and not install.heredocs
                     and {f.raw for f in instruction.flags} <= {f.raw for f in install.flags}
+                    # `update && a || true` would swallow a failed update: only an && chain
+                    and top_level_and_chain(install.args[0]) is not None
                 ):
                     # the install's own flags only: a mount the update needed (an auth secret)
                     # would be lost, so an update with flags the install lacks is not merged
