@@ -5,14 +5,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from arxdocker.dockerfile.model import Instruction
 from arxdocker.lint.model import Finding
 from arxdocker.lint.rule import LintContext, Rule
 
 SECRET = re.compile(
-    r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH)",
+    r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|(?:^|_)AUTH$)",
     re.IGNORECASE,
 )
-NOT_SECRET = re.compile(r"(_FILE|_PATH|_DIR|_URL|_HOST|_USER(NAME)?)$", re.IGNORECASE)
+# Names that hold something about a secret, not the secret: where it is, how long, which
+# header carries it, whether one is needed (`MYSQL_ALLOW_EMPTY_PASSWORD`), how a server checks
+# it (`POSTGRES_HOST_AUTH_METHOD`), a socket (`SSH_AUTH_SOCK`), a library setting
+# (`TOKENIZERS_PARALLELISM`), a placeholder (`SECRET_KEY_BASE_DUMMY`).
+NOT_SECRET = re.compile(
+    r"(_FILE|_PATH|_DIR|_URL|_HOST|_USER(NAME)?|_ID|_HEADER|_LENGTH|_LEN|_SIZE|_METHOD|_SOCK"
+    r"|_SOCKET|_PARALLELISM|_DUMMY|_ENABLED|_REQUIRED|_NAME|_TYPE|_MODE|_PORT|_TIMEOUT|_TTL"
+    r"|_EXPIRY|_ALGORITHM|_VERSION|_ENDPOINT|_PROVIDER|_SCOPES?)$|^TOKENIZERS_|ALLOW_EMPTY",
+    re.IGNORECASE,
+)
+# A literal value no secret has: empty, a switch, a number.
+NOT_A_SECRET_VALUE = re.compile(r"^(|true|false|yes|no|on|off|0|1|[0-9]+|none|null|trust)$", re.I)
+
+
+def _named(instruction: Instruction) -> list[tuple[str, str | None]]:
+    """(name, literal value or None when none is given) of an ARG or ENV."""
+    if instruction.keyword == "ARG":
+        return [
+            (word.split("=", 1)[0], word.split("=", 1)[1] if "=" in word else None)
+            for word in instruction.args
+        ]
+    pairs = zip(instruction.args[0::2], instruction.args[1::2], strict=False)
+    return [(name, value.strip("\"'")) for name, value in pairs]
 
 
 class SecretInArgEnv(Rule):
@@ -54,14 +77,12 @@ class SecretInArgEnv(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for instruction in ctx.dockerfile.instructions:
-            if instruction.keyword == "ARG":
-                names = [word.split("=", 1)[0] for word in instruction.args]
-            elif instruction.keyword == "ENV":
-                names = list(instruction.args[0::2])
-            else:
+            if instruction.keyword not in ("ARG", "ENV"):
                 continue
-            for name in names:
-                if SECRET.search(name) and not NOT_SECRET.search(name):
+            for name, value in _named(instruction):
+                # an ARG without a default is the case to catch: `--build-arg TOKEN=...`
+                plain = value is not None and NOT_A_SECRET_VALUE.match(value.strip("\"'"))
+                if SECRET.search(name) and not NOT_SECRET.search(name) and not plain:
                     yield self.finding(
                         ctx,
                         instruction,
