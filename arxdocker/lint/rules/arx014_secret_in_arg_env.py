@@ -42,6 +42,11 @@ class SecretInArgEnv(Rule):
     """
     ## What it does
     Flags ARG and ENV names that look like secrets (PASSWORD, SECRET, TOKEN, API_KEY, ...).
+    Names that hold something about a secret rather than the secret are left alone (`*_FILE`,
+    `*_PATH`, `*_HEADER`, `*_LENGTH`, `*_ID`, `*_METHOD`, `SSH_AUTH_SOCK`,
+    `MYSQL_ALLOW_EMPTY_PASSWORD`...), and so is a literal value no secret has (empty, a switch
+    such as `yes`/`false`, a number). An ARG with no default is flagged: its value comes from
+    `--build-arg` at build time and is stored all the same.
 
     ## Why is this bad?
     ARG and ENV values are recorded in the image history and config (`docker history`, the
