@@ -73,7 +73,12 @@ class _Results:
     findings: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)  # display name -> source lines, for code frames
     diffs: list[str] = field(default_factory=list)
-    errors: int = 0  # files that could not be read, decoded, parsed or written
+    failures: list = field(default_factory=list)  # LintFailure: files not read, parsed, written
+
+    @property
+    def errors(self) -> int:
+        return len(self.failures)
+
     fixed: int = 0  # findings `--fix` fixed
 
 
@@ -102,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             _lint_file(name, args, config, results)
         except (ArxError, DockerfileParseError) as error:
             print(f"arxdocker: error: {error}", file=sys.stderr)
-            results.errors += 1
+            results.failures.append(_failure(name, error))
     if args.diff:
         sys.stdout.write("".join(results.diffs))
         return 2 if results.errors else (1 if results.diffs and not args.exit_zero else 0)
@@ -154,6 +159,17 @@ def _lint_file(name: str, args: argparse.Namespace, config, results: _Results) -
     results.findings.extend(lint(parsed, context, config, args.severity))
 
 
+def _failure(name: str, error: Exception):  # -> LintFailure
+    from arxdocker.dockerfile.parser import DockerfileParseError
+    from arxdocker.lint.model import LintFailure
+
+    display = "<stdin>" if name == "-" else name
+    if isinstance(error, DockerfileParseError):
+        return LintFailure(display, error.line or None, error.reason)
+    message = str(error)
+    return LintFailure(display, None, message.removeprefix(f"{display}: "))
+
+
 def _echo(data: bytes | str) -> None:
     """Write `data` to stdout as it is: bytes that are not UTF-8 go back unchanged too."""
     import sys
@@ -198,11 +214,11 @@ def _render(args, results: _Results, files: int, rules, *, stream) -> None:
     elif args.format == "sarif":
         from arxdocker.render.lint_sarif import render_sarif
 
-        stream.write(render_sarif(findings, rules))
+        stream.write(render_sarif(findings, rules, results.failures))
     elif args.format == "github":
         from arxdocker.render.lint_github import render_github
 
-        stream.write(render_github(findings))
+        stream.write(render_github(findings, results.failures))
     else:
         from arxdocker.render.lint_text import FindingList, statistics, summary
         from arxdocker.render.theme import make_console

@@ -71,3 +71,12 @@ class Finding:
             "help": self.help,
             "fix": fix,
         }
+
+
+@dataclass(frozen=True)
+class LintFailure:
+    """A file that could not be linted (BuildKit would reject it, or it is not UTF-8 text)."""
+
+    file: str
+    line: int | None
+    message: str

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from arxdocker.lint.model import Finding
+from collections.abc import Sequence
+
+from arxdocker.lint.model import Finding, LintFailure
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -15,8 +17,15 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: list[Finding]) -> str:
+def render_github(findings: list[Finding], failures: Sequence[LintFailure] = ()) -> str:
+    """One workflow command per finding, and an `::error` for each file that could not be
+    linted, so the pull request shows it rather than nothing."""
     lines = []
+    for failure in failures:
+        where = f"file={_escape_property(failure.file)}"
+        if failure.line:
+            where += f",line={failure.line}"
+        lines.append(f"::error {where},title=arxdocker lint::{_escape_data(failure.message)}")
     for f in findings:
         properties = ",".join(
             f"{key}={_escape_property(str(value))}"

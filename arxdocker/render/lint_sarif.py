@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from arxdocker import __version__
-from arxdocker.lint.model import Finding
+from arxdocker.lint.model import Finding, LintFailure
 from arxdocker.lint.rule import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -16,7 +17,11 @@ def _uri(path: str) -> str:
     return path.removeprefix("./") if path != "-" else "stdin"
 
 
-def render_sarif(findings: list[Finding], rules: tuple[Rule, ...]) -> str:
+def render_sarif(
+    findings: list[Finding], rules: tuple[Rule, ...], failures: Sequence[LintFailure] = ()
+) -> str:
+    """SARIF 2.1.0; a file that could not be linted is an error notification of the run's
+    invocation (which then did not succeed), so code scanning does not show it as clean."""
     index = {rule.code: position for position, rule in enumerate(rules)}
     results = []
     for f in findings:
@@ -87,7 +92,24 @@ def render_sarif(findings: list[Finding], rules: tuple[Rule, ...]) -> str:
                     }
                 },
                 "results": results,
+                "invocations": [_invocation(failures)],
             }
         ],
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def _invocation(failures: Sequence[LintFailure]) -> dict:
+    notifications = []
+    for failure in failures:
+        location: dict = {"artifactLocation": {"uri": _uri(failure.file)}}
+        if failure.line:
+            location["region"] = {"startLine": failure.line}
+        notifications.append(
+            {
+                "level": "error",
+                "message": {"text": failure.message},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
+    return {"executionSuccessful": not failures, "toolExecutionNotifications": notifications}

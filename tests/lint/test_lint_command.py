@@ -215,3 +215,32 @@ def test_unsafe_fixes_alone_is_a_usage_error(project: Path, capsys) -> None:
     code, _, err = run(capsys, "lint", str(project), "--unsafe-fixes")
     assert code == 2
     assert "--unsafe-fixes needs --fix or --diff" in err
+
+
+def test_a_file_that_cannot_be_linted_is_in_sarif_and_github_output(project: Path, capsys) -> None:
+    """Code scanning and pull-request annotations must not show such a file as clean."""
+    (project / "broken.Dockerfile").write_text("FROM alpine:3.20 AS\n")
+    broken = str(project / "broken.Dockerfile")
+    code, out, _ = run(capsys, "lint", str(project), "--format", "sarif")
+    document = json.loads(out)
+    schema = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(document)
+    (invocation,) = document["runs"][0]["invocations"]
+    assert code == 2 and invocation["executionSuccessful"] is False
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert notification["message"]["text"] == "FROM requires either one or three arguments"
+    location = notification["locations"][0]["physicalLocation"]
+    assert (location["artifactLocation"]["uri"], location["region"]["startLine"]) == (broken, 1)
+    assert document["runs"][0]["results"]  # the other file's findings are still there
+    code, out, _ = run(capsys, "lint", str(project), "--format", "github")
+    assert code == 2
+    assert (
+        f"::error file={broken},line=1,title=arxdocker lint::"
+        "FROM requires either one or three arguments\n"
+    ) in out
+
+
+def test_a_clean_sarif_run_says_it_succeeded(project: Path, capsys) -> None:
+    _, out, _ = run(capsys, "lint", str(project), "--format", "sarif")
+    invocation = json.loads(out)["runs"][0]["invocations"][0]
+    assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
