@@ -26,8 +26,17 @@ def instruction_error(instruction: Instruction) -> str | None:
     keyword, args = instruction.keyword, [a for a in instruction.args if a != ""]
     if keyword not in KNOWN:
         return f"unknown instruction: {instruction.raw_keyword}"
-    if keyword == "ONBUILD" and instruction.sub is not None:
-        return instruction_error(instruction.sub)
+    if keyword == "ONBUILD":
+        sub = instruction.sub
+        if sub is None:
+            return "ONBUILD requires at least one argument"
+        if sub.keyword in ("ONBUILD", "FROM", "MAINTAINER"):
+            if sub.keyword == "ONBUILD":
+                return "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
+            return f"{sub.keyword} isn't allowed as an ONBUILD trigger"
+        return instruction_error(sub)
+    if keyword == "HEALTHCHECK" and not args:
+        return "HEALTHCHECK requires at least one argument"
     if keyword == "FROM":
         if len(args) == 3 and args[1].lower() == "as":
             if not _STAGE_NAME.match(args[2].lower()):
@@ -53,7 +62,15 @@ def instruction_error(instruction: Instruction) -> str | None:
 
 def check_instructions(dockerfile: Dockerfile) -> None:
     """Raise DockerfileParseError for the first instruction BuildKit would reject."""
+    # A file without any FROM is linted as a fragment (a template part, as hadolint does);
+    # instructions before the first FROM of a whole Dockerfile are an error.
+    stage_started = not any(i.keyword == "FROM" for i in dockerfile.instructions)
     for instruction in dockerfile.instructions:
+        stage_started = stage_started or instruction.keyword == "FROM"
+        if not stage_started and instruction.keyword != "ARG":
+            raise DockerfileParseError(
+                dockerfile.path, instruction.line, "no build stage in current context"
+            )
         message = instruction_error(instruction)
         if message is not None:
             raise DockerfileParseError(dockerfile.path, instruction.line, message)

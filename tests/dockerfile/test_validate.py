@@ -25,6 +25,11 @@ from arxdocker.dockerfile.validate import check_instructions
         ("FROM alpine:3.20\nSHELL sh -c\n", 2, "SHELL requires the arguments to be in JSON"),
         ("FROM alpine:3.20\nONBUILD ADD x\n", 2, "ADD requires at least two arguments"),
         ("FROM alpine:3.20\nRUNN echo\n", 2, "unknown instruction: RUNN"),
+        ("ARG V=1\nRUN echo $V\nFROM alpine:3.20\n", 2, "no build stage in current context"),
+        ("FROM alpine:3.20\nONBUILD\n", 2, "ONBUILD requires at least one argument"),
+        ("FROM alpine:3.20\nONBUILD FROM x\n", 2, "FROM isn't allowed as an ONBUILD trigger"),
+        ("FROM alpine:3.20\nONBUILD ONBUILD RUN x\n", 2, "Chaining ONBUILD"),
+        ("FROM alpine:3.20\nHEALTHCHECK\n", 2, "HEALTHCHECK requires at least one argument"),
     ],
 )
 def test_rejected_instructions(text: str, line: int, message: str) -> None:
@@ -39,6 +44,7 @@ def test_rejected_instructions(text: str, line: int, message: str) -> None:
     [
         "FROM alpine:3.20 AS Build\nCOPY <<EOF /etc/x\nhi\nEOF\nUSER app\n",
         'FROM alpine:3.20\nSHELL ["/bin/sh", "-c"]\nENV A=1\nRUN\nCMD\n',
+        "COPY requirements.txt /app/\nRUN pip install -r requirements.txt\n",  # a fragment
     ],
 )
 def test_accepted_instructions(text: str) -> None:
