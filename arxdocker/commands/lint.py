@@ -65,7 +65,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(each rule's doc says when; review them)",
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    parser.add_argument("--statistics", action="store_true", help="print a count per rule")
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print a count per rule instead of the findings (text, or JSON with --format json)",
+    )
 
 
 @dataclass
@@ -92,6 +96,11 @@ def run(args: argparse.Namespace) -> int:
     from arxdocker.lint.config import load_config, rule_codes
     from arxdocker.lint.registry import all_rules
 
+    if args.statistics and args.format in ("sarif", "github"):
+        raise ArxError(
+            f"--statistics is a summary: it has no {args.format} form",
+            hint="use it with --format text or json",
+        )
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise ArxError("--unsafe-fixes needs --fix or --diff", hint="add --diff to review them")
     select = rule_codes(args.select or (), "--select")
@@ -207,7 +216,11 @@ def _diff(name: str, before: str, after: str) -> str:
 
 def _render(args, results: _Results, files: int, rules, *, stream) -> None:
     findings = results.findings
-    if args.format == "json":
+    if args.format == "json" and args.statistics:
+        from arxdocker.render.lint_json import render_statistics_json
+
+        stream.write(render_statistics_json(findings))
+    elif args.format == "json":
         from arxdocker.render.lint_json import render_json
 
         stream.write(render_json(findings))

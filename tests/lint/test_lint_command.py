@@ -244,3 +244,18 @@ def test_a_clean_sarif_run_says_it_succeeded(project: Path, capsys) -> None:
     _, out, _ = run(capsys, "lint", str(project), "--format", "sarif")
     invocation = json.loads(out)["runs"][0]["invocations"][0]
     assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
+
+
+def test_statistics_as_json(project: Path, capsys) -> None:
+    code, out, _ = run(capsys, "lint", str(project), "--statistics", "--format", "json")
+    rows = json.loads(out)
+    assert code == 1
+    assert {"code": "ARX001", "name": "broad-copy-before-install", "count": 1, "fixable": 1} in rows
+    assert [row["count"] for row in rows] == sorted((row["count"] for row in rows), reverse=True)
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github"])
+def test_statistics_has_no_sarif_or_github_form(project: Path, capsys, fmt: str) -> None:
+    code, out, err = run(capsys, "lint", str(project), "--statistics", "--format", fmt)
+    assert (code, out) == (2, "")
+    assert f"--statistics is a summary: it has no {fmt} form" in err
