@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from arxdocker.dockerfile.model import Dockerfile, Instruction
 from arxdocker.dockerfile.shell import Command, commands
 from arxdocker.dockerfile.stages import Stage, StageModel, build_stages
 from arxdocker.lint.model import Finding, Fix, Severity
+
+T = TypeVar("T")
 
 
 class ContextFiles(Protocol):
@@ -40,6 +42,13 @@ class LintContext:
     dockerfile: Dockerfile
     context: BuildContext | None = None
     _commands: dict[int, list[Command]] = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A value a rule computes once per file (rules are asked for every instruction)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
 
     @cached_property
     def stages(self) -> StageModel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from pathlib import Path
 from typing import Literal
@@ -93,16 +94,45 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         return min(starts[min(line, len(starts)) - 1] + column - 1, len(text))
 
     spans = sorted(((offset(e.line, e.column), offset(e.end_line, e.end_column), e) for e in edits),
-                   key=lambda s: (s[0], s[1]), reverse=True)  # fmt: skip
+                   key=lambda s: (s[0], s[1]))  # fmt: skip
+    # One pass over the text, in order (slicing it once per edit is quadratic in big files).
+    pieces, position = [], 0
     for start, end, edit in spans:
-        text = text[:start] + edit.content + text[end:]
-    return text
+        pieces.append(text[position:start])
+        pieces.append(edit.content)
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+class _LineRanges:
+    """Line ranges taken by the fixes chosen so far (inclusive), for overlap checks that stay
+    fast with thousands of fixes."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []  # ends[i] is the largest end of the ranges starting <= starts[i]
+
+    def overlaps(self, first: int, last: int) -> bool:
+        # a range starting at or before `last` whose end reaches `first`
+        position = bisect.bisect_right(self.starts, last)
+        return position > 0 and self.ends[position - 1] >= first
+
+    def add(self, first: int, last: int) -> None:
+        position = bisect.bisect_right(self.starts, first)
+        self.starts.insert(position, first)
+        before = self.ends[position - 1] if position else last
+        self.ends.insert(position, max(before, last))
+        for later in range(position + 1, len(self.ends)):  # keep the running maximum
+            if self.ends[later] >= self.ends[later - 1]:
+                break
+            self.ends[later] = self.ends[later - 1]
 
 
 def fix_once(text: str, findings: list[Finding], unsafe: bool = False) -> tuple[str, list[Finding]]:
     """Apply the safe fixes (and, if asked, the unsafe ones) that do not touch each other; the
     next pass picks up the rest."""
-    taken: list[tuple[int, int, int, int]] = []
+    taken = _LineRanges()
     chosen: list[Edit] = []
     applied: list[Finding] = []
     priority = {rule.code: rule.fix_priority for rule in all_rules()}
@@ -111,9 +141,10 @@ def fix_once(text: str, findings: list[Finding], unsafe: bool = False) -> tuple[
         if fix is None or (fix.applicability != "safe" and not unsafe):
             continue
         ranges = [(e.line, e.end_line) for e in fix.edits]
-        if any(a <= d and c <= b for a, b in ranges for c, d, _, _ in taken):
+        if any(taken.overlaps(first, last) for first, last in ranges):
             continue
-        taken.extend((a, b, 0, 0) for a, b in ranges)
+        for first, last in ranges:
+            taken.add(first, last)
         chosen.extend(fix.edits)
         applied.append(finding)
     return (apply_edits(text, chosen) if chosen else text), applied

@@ -105,7 +105,7 @@ class InstallWithoutCacheMount(Rule):
         if any(tool.name == "apt" for tool in tools):
             if instruction.heredocs or not updates_first(run) or marks_packages(run):
                 return None
-            if any(relies_on_lists(ctx.commands(later)) for later in later_runs(ctx, instruction)):
+            if any(index > instruction.index for index in list_readers(ctx, instruction)):
                 return (
                     None  # the mount takes the lists out of the image, and a later RUN reads them
                 )
@@ -160,15 +160,28 @@ def builds_with_go(run: list[Command]) -> bool:
     return any(c.name == "go" and len(c.words) > 1 and c.words[1] in verbs for c in run)
 
 
-def later_runs(ctx: LintContext, instruction: Instruction) -> Iterator[Instruction]:
-    """The RUNs after this one in its stage, and every RUN of the stages built FROM it."""
+def list_readers(ctx: LintContext, instruction: Instruction) -> list[int]:
+    """Indexes of the RUNs that install on apt lists of an earlier layer, in the instruction's
+    stage and in the stages built FROM it (found once per file)."""
     stage = ctx.stage_of(instruction)
     if stage is None:
-        return
-    yield from (i for i in stage.instructions if i.index > instruction.index and i.keyword == "RUN")
-    for other in ctx.stages.stages:
-        base = other.base_stage
-        while base is not None and base != stage.index:
-            base = ctx.stages.stages[base].base_stage
-        if base == stage.index:
-            yield from (i for i in other.instructions if i.keyword == "RUN")
+        return []
+
+    def readers_by_stage() -> dict[int, list[int]]:
+        own = {
+            s.index: [
+                i.index
+                for i in s.instructions
+                if i.keyword == "RUN" and relies_on_lists(ctx.commands(i))
+            ]
+            for s in ctx.stages.stages
+        }
+        chains = {s.index: list(own[s.index]) for s in ctx.stages.stages}
+        for other in ctx.stages.stages:  # a derived stage's readers count for its bases
+            base = other.base_stage
+            while base is not None:
+                chains[base] += own[other.index]
+                base = ctx.stages.stages[base].base_stage
+        return chains
+
+    return ctx.memo("apt-list-readers", readers_by_stage).get(stage.index, [])
