@@ -28,19 +28,69 @@ class Command:
         return any(word in self.words for word in words)
 
     def text(self) -> str:
-        return shlex.join(self.words)
+        """The command as a message shows it: quoted where a word has blanks, except an
+        expansion (`$(cat packages.txt)`), which is shown as written."""
+        return " ".join(
+            word
+            if word.startswith("$") or not any(c.isspace() for c in word)
+            else shlex.quote(word)
+            for word in self.words
+        )
+
+
+def _needs_quotes(word: str) -> bool:
+    return not word.startswith("$") and any(c.isspace() for c in word)
+
+
+def _restore(word: str, hidden: list[str]) -> str:
+    return _HIDDEN.sub(lambda match: hidden[int(match.group(1))], word)
+
+
+def _hide_expansions(line: str) -> tuple[str, list[str]]:
+    """`$(...)` and `${...}` made single word characters, so that their parentheses and braces
+    are not read as the shell's grouping (`nginx=${VERSION}-1` is one word)."""
+    hidden: list[str] = []
+    out: list[str] = []
+    position = 0
+    while (start := line.find("$", position)) != -1:
+        opener = line[start + 1 : start + 2]
+        if opener not in ("(", "{"):
+            out.append(line[position : start + 1])
+            position = start + 1
+            continue
+        closer, depth, end = {"(": ")", "{": "}"}[opener], 0, start + 1
+        while end < len(line):
+            depth += {opener: 1, closer: -1}.get(line[end], 0)
+            if depth == 0:
+                break
+            end += 1
+        if depth:  # unbalanced: leave the rest as it is
+            break
+        out.append(line[position:start])
+        out.append(f"\x00{len(hidden)}\x00")
+        hidden.append(line[start : end + 1])
+        position = end + 1
+    out.append(line[position:])
+    return "".join(out), hidden
+
+
+_HIDDEN = re.compile("\x00([0-9]+)\x00")
 
 
 def _tokens(script: str) -> list[str]:
     tokens: list[str] = []
     for line in re.sub(r"\\\r?\n", " ", script).split("\n"):
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|(){}")
+        text, hidden = _hide_expansions(line)
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|(){}")
         lexer.commenters = "#"
-        lexer.wordchars += "-./:=@%+,~*?[]$^!"
+        lexer.wordchars += "-./:=@%+,~*?[]$^!\x00"
         try:
-            tokens.extend(lexer)
+            words = list(lexer)
         except ValueError:
-            tokens.extend(line.split())
+            words = text.split()
+        if hidden:
+            words = [_restore(word, hidden) for word in words]
+        tokens.extend(words)
         tokens.append(";")
     return tokens
 

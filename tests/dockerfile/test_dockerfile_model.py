@@ -87,3 +87,25 @@ def test_parse_error_names_the_file_and_line() -> None:
     with pytest.raises(DockerfileParseError) as error:
         parse_text("FROM a\nENV x\n", "app/Dockerfile")
     assert str(error.value) == "app/Dockerfile:2: ENV must have two arguments"
+
+
+@pytest.mark.parametrize(
+    ("script", "words"),
+    [
+        (
+            "apt-get install -y $(cat packages.txt) nginx=${NGINX_VERSION}-1",
+            [("apt-get", "install", "-y", "$(cat packages.txt)", "nginx=${NGINX_VERSION}-1")],
+        ),
+        (
+            "pip install -r ${REQS:-requirements.txt} && echo $(date)",
+            [("pip", "install", "-r", "${REQS:-requirements.txt}"), ("echo", "$(date)")],
+        ),
+        ("(cd src && make)", [("cd", "src"), ("make",)]),  # a subshell's commands still count
+    ],
+)
+def test_expansions_are_single_words(script: str, words: list[tuple[str, ...]]) -> None:
+    from arxdocker.dockerfile.shell import commands
+
+    found = commands(script)
+    assert [command.words for command in found] == words
+    assert found[0].text() == script.split(" && ")[0].strip("()")
