@@ -259,3 +259,14 @@ def test_statistics_has_no_sarif_or_github_form(project: Path, capsys, fmt: str)
     code, out, err = run(capsys, "lint", str(project), "--statistics", "--format", fmt)
     assert (code, out) == (2, "")
     assert f"--statistics is a summary: it has no {fmt} form" in err
+
+
+def test_weak_dockerignore_needs_a_copy_of_the_whole_context(tmp_path: Path, capsys) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPY src ./src\n")
+    code, out, _ = run(capsys, "lint", str(tmp_path), "--select", "ARX008", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])  # BuildKit sends src/ alone
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPY . .\n")
+    code, out, _ = run(capsys, "lint", str(tmp_path), "--select", "ARX008", "--format", "json")
+    assert code == 1 and [f["code"] for f in json.loads(out)] == ["ARX008"]

@@ -9,6 +9,15 @@ from arxdocker.lint.model import Finding
 from arxdocker.lint.rule import LintContext, Rule
 from arxdocker.lint.rules.arx001_broad_copy_before_install import is_broad_copy
 
+WHOLE_CONTEXT = {".", "./", "*", "./*"}
+
+
+def copies_whole_context(instruction) -> bool:
+    return is_broad_copy(instruction) and any(
+        source.strip("\"'") in WHOLE_CONTEXT for source in instruction.sources
+    )
+
+
 HEAVY = (".git", "node_modules", "__pycache__", "target", "dist")
 
 
@@ -24,9 +33,10 @@ def ignored(name: str, patterns: tuple[str, ...]) -> bool:
 class WeakDockerignore(Rule):
     """
     ## What it does
-    Needs the build context: flags a broad COPY (`COPY . .`) when the context has no
-    `.dockerignore`, or one that leaves in `.git`, `node_modules`, `__pycache__`, `target` or
-    `dist` while they exist in the context.
+    Needs the build context: flags a COPY of the whole context (`COPY . .`, `COPY * ./`) when
+    the context has no `.dockerignore`, or one that leaves in `.git`, `node_modules`,
+    `__pycache__`, `target` or `dist` while they exist in the context. A COPY of a folder
+    (`COPY src ./src`) is left alone: BuildKit sends only the sources a COPY names.
 
     ## Why is this bad?
     Everything the broad COPY sees is sent to the builder and checksummed for the cache key: a
@@ -63,7 +73,9 @@ class WeakDockerignore(Rule):
         context = ctx.context
         if context is None:
             return
-        broad = next((i for i in ctx.dockerfile.instructions if is_broad_copy(i)), None)
+        # Only a copy of the whole context sends its top-level .git or node_modules: BuildKit
+        # transfers just the sources a COPY names (`COPY src ./src` sends src/ alone).
+        broad = next((i for i in ctx.dockerfile.instructions if copies_whole_context(i)), None)
         if broad is None:
             return
         if context.dockerignore is None:
