@@ -17,6 +17,7 @@ from arxdocker.progress.models import Event, TextLine
 @dataclass(slots=True)
 class _Seen:
     number: int
+    name: str = ""
     named: bool = False
     started: float | None = None
     done: bool = False
@@ -29,6 +30,10 @@ class PlainProgress:
         self.redact = redact
         self._vertices: dict[str, _Seen] = {}
         self._statuses_done: set[tuple[str, str]] = set()
+        # The vertex whose lines were printed last, as the printer keeps them in blocks: another
+        # vertex's line first ends the block (`#N ...` if it goes on, then a blank line) and
+        # names its vertex again, which is how a reader knows whose lines follow.
+        self._current: _Seen | None = None
         # BuildKit's printer shows a progress group (COPY --link and its LINK) as one vertex.
         self._groups = ProgressGroups()
 
@@ -46,32 +51,36 @@ class PlainProgress:
             self._line(event.text)
             return
         event = self._groups.apply(event)
+        # As BuildKit's printer orders them: a vertex's name, then its statuses and logs, then
+        # the line that ends it. A status of a vertex already ended is not printed: after the
+        # blank line that follows `#N DONE`, `#N text` would read as a new vertex.
+        ending: list[tuple[_Seen, str]] = []
         for vertex in event.vertexes:
             seen = self._seen(vertex.digest)
             if seen.done:
                 continue
             if not seen.named and (vertex.started is not None or vertex.cached):
-                seen.named = True
+                seen.named, seen.name = True, vertex.name
                 seen.started = vertex.started
+                self._switch_to(seen, announce=False)
                 self._line(f"#{seen.number} {vertex.name}")
             if vertex.cached and vertex.completed is not None:
-                seen.done = True
-                self._line(f"#{seen.number} CACHED\n")
+                ending.append((seen, "CACHED"))
             elif vertex.error:
-                seen.done = True
                 word = "CANCELED" if vertex.error.endswith("context canceled") else "ERROR:"
-                tail = "" if word == "CANCELED" else f" {vertex.error}"
-                self._line(f"#{seen.number} {word}{tail}\n")
+                ending.append((seen, word if word == "CANCELED" else f"{word} {vertex.error}"))
             elif vertex.completed is not None and vertex.started is not None:
-                seen.done = True
-                self._line(f"#{seen.number} DONE {vertex.completed - vertex.started:.1f}s\n")
+                ending.append((seen, f"DONE {vertex.completed - vertex.started:.1f}s"))
         for status in event.statuses:
             key = (status.vertex, status.id)
             if status.completed is None or key in self._statuses_done:
                 continue
             self._statuses_done.add(key)
             seen = self._seen(status.vertex)
+            if seen.done:
+                continue
             size = f" {status.current}B" if status.current else ""
+            self._switch_to(seen)
             self._line(f"#{seen.number} {status.id}{size} done")
         for log in event.logs:
             seen = self._seen(log.vertex)
@@ -83,9 +92,28 @@ class PlainProgress:
             text = (seen.partial + log.data).decode("utf-8", "replace")
             lines = text.split("\n")
             seen.partial = lines.pop().encode()
+            if lines:
+                self._switch_to(seen)
             for line in lines:
                 self._line(f"#{seen.number} {offset:.3f} {line}")
+        for seen, end in ending:
+            self._switch_to(seen)
+            seen.done = True
+            self._line(f"#{seen.number} {end}\n")
+            self._current = None  # the blank line after it ends the block
         self.out.flush()
+
+    def _switch_to(self, seen: _Seen, *, announce: bool = True) -> None:
+        """Make `seen` the vertex whose lines follow: end the current block first, and name
+        `seen` again (unless its name is what comes next)."""
+        current = self._current
+        if current is seen:
+            return
+        if current is not None and not current.done:
+            self._line(f"#{current.number} ...\n")
+        self._current = seen
+        if announce and seen.named:
+            self._line(f"#{seen.number} {seen.name}")
 
     def close(self) -> None:
         for seen in self._vertices.values():

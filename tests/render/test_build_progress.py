@@ -32,10 +32,26 @@ def test_plain_reemission_reads_back_to_the_same_summary(scenario: str) -> None:
         printer.add(event)  # type: ignore[arg-type]
     printer.close()
     text = out.getvalue()
-    again = build_report(iter_plain(text.encode().splitlines(keepends=True)), "plain")
+    # read as `analyze` reads a saved log, which says so when a step never ends
+    again = build_report(
+        iter_plain(text.encode().splitlines(keepends=True)), "plain", saved_log=True
+    )
     original = build_report(events, "rawjson")  # type: ignore[arg-type]
     assert again.summary == original.summary
+    assert "never finished" not in (again.error or "")
     assert text.startswith("#1 [internal] load ")
+
+
+def test_a_status_comes_before_the_line_that_ends_its_vertex() -> None:
+    out = io.StringIO()
+    printer = PlainProgress(out)
+    for event in _events("cold"):
+        printer.add(event)  # type: ignore[arg-type]
+    blocks = out.getvalue().split("\n\n")
+    for block in blocks:
+        lines = [line for line in block.splitlines() if line.startswith("#")]
+        ends = [i for i, line in enumerate(lines) if line.split(" ", 1)[1].startswith("DONE")]
+        assert not ends or ends[-1] == len(lines) - 1, block  # nothing after `#N DONE`
 
 
 def test_plain_reemission_redacts_and_shows_logs() -> None:
