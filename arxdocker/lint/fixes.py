@@ -247,11 +247,14 @@ def install_first(
     manifests: tuple[str, ...],
     *,
     files: ContextFiles | None = None,
+    folder: str = "",
 ) -> Fix | None:
     """Copy the manifests and run the install before `broad`; what follows `&&` stays.
 
-    `files` is the build context as the RUN sees it (None when unknown): pip's requirement files
-    are read for the files they include, npm's package.json for hooks and workspaces."""
+    `folder` is the context folder the broad COPY copies (`src/`, or "" for the whole context),
+    where the manifests come from. `files` is the build context as the RUN sees it (None when
+    unknown): pip's requirement files are read for the files they include, npm's package.json
+    for hooks and workspaces."""
     if tool not in MANIFEST_COPY or len(broad.args) < 2:
         return None
     applicability: Literal["safe", "unsafe"] = "safe"
@@ -279,7 +282,9 @@ def install_first(
             return reads is not None and set(reads) <= copied
         return True
 
-    listed = MANIFEST_COPY[tool] or " ".join(manifests)
+    listed = " ".join(
+        folder + name for name in (MANIFEST_COPY[tool] or " ".join(manifests)).split()
+    )
     return _head_first(
         dockerfile,
         broad,

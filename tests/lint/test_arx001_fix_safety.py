@@ -178,3 +178,23 @@ def test_go_fix_with_a_plain_go_mod(tmp_path: Path) -> None:
         "COPY go.mod go.sum* ./",
         "RUN go mod download",
     ]
+
+
+def test_manifests_come_from_the_folder_the_broad_copy_copies(tmp_path: Path) -> None:
+    folder = _write(tmp_path, {"src/requirements.txt": "flask\n", "src/main.py": ""})
+    text = "FROM python:3.12-slim\nWORKDIR /app\nCOPY src/ .\nRUN pip install -r requirements.txt\n"
+    assert _fix(text, folder).splitlines()[2:5] == [
+        "COPY src/requirements.txt ./",
+        "RUN pip install -r requirements.txt",
+        "COPY src/ .",
+    ]
+
+
+def test_no_manifest_copy_when_the_install_works_elsewhere() -> None:
+    """The manifests came with an earlier COPY into /app; `COPY src ./src` fills /app/src."""
+    text = (
+        "FROM node:20.11\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+        "COPY src ./src\nRUN npm ci && npm run build\n"
+    )
+    (finding,) = lint(parse_text(text), None, ONLY_ARX001)
+    assert finding.fix is None

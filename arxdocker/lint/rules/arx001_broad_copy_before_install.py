@@ -147,9 +147,7 @@ class BroadCopyBeforeInstall(Rule):
             f"`{broad.original}`",
             fix=(move_before(ctx.dockerfile, broad, run) if _app_folder(ctx, broad) else None)
             if system
-            else install_first(
-                ctx.dockerfile, broad, run, tool, manifests, files=_seen_files(ctx, broad, run)
-            ),
+            else _install_fix(ctx, broad, run, tool, manifests),
             related=(run.line,),
         )
 
@@ -174,13 +172,33 @@ class BroadCopyBeforeInstall(Rule):
         )
 
 
-def _seen_files(ctx: LintContext, broad: Instruction, run: Instruction) -> ContextFiles | None:
-    """The build context's files as the RUN sees them: known when the broad COPY copied the
-    whole context into the RUN's working directory."""
-    whole = broad.sources and broad.sources[0].strip("\"'") in (".", "./")
-    if ctx.context is None or not whole or not copied_here(ctx, broad, run):
-        return None
-    return ctx.context.files
+def _install_fix(
+    ctx: LintContext, broad: Instruction, run: Instruction, tool: str, manifests: tuple[str, ...]
+):  # -> Fix | None
+    """The manifests-first fix, when the install reads its manifests where the broad COPY put
+    them: the RUN works in the COPY's destination, which got one source folder (`.` or `src/`),
+    so each manifest comes from that folder of the context."""
+    if len(broad.sources) != 1 or not copied_here(ctx, broad, run):
+        return None  # the manifests came from elsewhere (an earlier COPY), or several folders
+    source = broad.sources[0].strip("\"'")
+    folder = "" if source in (".", "./", "*", "./*") else source.rstrip("/") + "/"
+    files = None
+    if ctx.context is not None and source not in ("*", "./*"):
+        files = _Under(ctx.context.files, folder) if folder else ctx.context.files
+    return install_first(ctx.dockerfile, broad, run, tool, manifests, files=files, folder=folder)
+
+
+class _Under:
+    """Context files seen from a folder of the context, as a COPY of that folder lays them out."""
+
+    def __init__(self, files: ContextFiles, folder: str) -> None:
+        self.files, self.folder = files, folder
+
+    def kind(self, relative: str):  # -> Literal["file", "folder"] | None
+        return self.files.kind(self.folder + relative)
+
+    def text(self, relative: str) -> str | None:
+        return self.files.text(self.folder + relative)
 
 
 def copied_here(ctx: LintContext, broad: Instruction, run: Instruction) -> bool:
