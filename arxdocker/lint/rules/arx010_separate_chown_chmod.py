@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from arxdocker.dockerfile.model import Instruction
 from arxdocker.dockerfile.shell import Command
 from arxdocker.lint.edits import delete, keyword_end, source_of
 from arxdocker.lint.model import Edit, Finding, Fix
@@ -81,7 +82,8 @@ class SeparateChownChmod(Rule):
                     len(changes) == len(found)
                     and not copy.flag("chown")
                     and not copy.flag("chmod")
-                    and all(_expressible(command) for command in changes)
+                    and all(_expressible(command, copy) for command in changes)
+                    and not _unpacks_an_archive(copy)
                 ):
                     fix = self._fix(ctx, copy, run, flags=flags, dest=dest)
                 yield self.finding(
@@ -119,12 +121,28 @@ UNSAFE_NOTE = (
 )
 
 
-def _expressible(command: Command) -> bool:
+def _expressible(command: Command, copy: Instruction) -> bool:
     """Whether COPY can set what this chown/chmod sets, on the engines we support: an owner
     with its group (`--chown=user` alone sets the group to the user's id, which `chown user`
-    does not), and an octal mode (letters need Dockerfile syntax 1.14)."""
+    does not), and an octal mode (letters need Dockerfile syntax 1.14). A value the shell
+    computes (`$(id -u app)`) is not one a flag can hold; with `--link`, an owner must be
+    numeric (BuildKit cannot look names up in a linked layer: "invalid user index")."""
     value = next((w for w in command.words[1:] if not w.startswith("-")), "")
+    if "$(" in value or "`" in value or any(c.isspace() for c in value):
+        return False
     if command.name == "chown":
         user, colon, group = value.partition(":")
+        if copy.flag("link") is not None and not (user.isdigit() and group.isdigit()):
+            return False
         return bool(user and colon and group)
     return re.fullmatch(r"[0-7]{3,4}", value) is not None
+
+
+_ARCHIVE = re.compile(r"\.(tar|tgz|tar\.(gz|bz2|xz|zst)|tbz2?|txz)$", re.IGNORECASE)
+
+
+def _unpacks_an_archive(copy: Instruction) -> bool:
+    """ADD of a local archive unpacks it; BuildKit before 0.23 ignores --chown for its members."""
+    return copy.keyword == "ADD" and any(
+        _ARCHIVE.search(source.strip("\"'")) and "://" not in source for source in copy.sources
+    )
