@@ -63,6 +63,18 @@ _PIP_VALUE_OPTIONS = {
 _PIP_FILE_OPTIONS = {"-r", "--requirement", "-c", "--constraint"}
 # A requirement that is a local path or an editable: it needs more of the sources than a file.
 _LOCAL_REQUIREMENT = re.compile(r"^(?:-e\b|--editable\b|\.|/|file:|-f\b|--find-links\b)|@\s*file:")
+# pip reads a requirement with a slash, or a wheel or archive name, as a path (unless a URL).
+_PATH_REQUIREMENT = re.compile(r"^[^\s;@]*(?:/|\.whl\b|\.tar\.gz\b|\.zip\b)")
+
+
+def _option(requirement: str) -> tuple[str, str]:
+    """`-r base.txt`, `--requirement=base.txt`, `-rbase.txt` as (option, value); ("", "")
+    for a requirement."""
+    for option in ("--requirement", "--constraint", "-r", "-c"):
+        value = requirement[len(option) :].lstrip(" =")
+        if requirement.startswith(option) and value:
+            return ("-r" if option in ("-r", "--requirement") else "-c"), value
+    return "", ""
 
 
 def pip_reads(words: tuple[str, ...], files: ContextFiles | None) -> tuple[str, ...] | None:
@@ -76,6 +88,8 @@ def pip_reads(words: tuple[str, ...], files: ContextFiles | None) -> tuple[str, 
     for word in arguments:
         if word in _PIP_FILE_OPTIONS:
             named.append(next(arguments, ""))
+        elif word.startswith(("--requirement=", "--constraint=")):
+            named.append(word.split("=", 1)[1])
         elif word in _PIP_VALUE_OPTIONS:
             value = next(arguments, "")
             if word in ("-f", "--find-links") and "://" not in value:
@@ -94,10 +108,12 @@ def pip_reads(words: tuple[str, ...], files: ContextFiles | None) -> tuple[str, 
         folder = PurePosixPath(name).parent
         for raw in (text or "").splitlines():
             requirement = raw.split(" #", 1)[0].strip()
-            option, _, value = requirement.partition(" ")
-            if option in _PIP_FILE_OPTIONS:
+            option, value = _option(requirement)
+            if option:
                 named.append(str(folder / value.strip()))
-            elif _LOCAL_REQUIREMENT.search(requirement):
+            elif _LOCAL_REQUIREMENT.search(requirement) or (
+                "://" not in requirement and _PATH_REQUIREMENT.match(requirement)
+            ):
                 return None
     return tuple(reads)
 

@@ -198,3 +198,26 @@ def test_no_manifest_copy_when_the_install_works_elsewhere() -> None:
     )
     (finding,) = lint(parse_text(text), None, ONLY_ARX001)
     assert finding.fix is None
+
+
+@pytest.mark.parametrize(
+    "requirements",
+    ["flask\nlibs/mylib\n", "wheels/foo-1.0-py3-none-any.whl\n", "foo-1.0.tar.gz\n"],
+)
+def test_pip_requirement_paths_without_a_dot_are_local_too(
+    tmp_path: Path, requirements: str
+) -> None:
+    folder = _write(tmp_path, {"requirements.txt": requirements})
+    text = PIP.format(install="pip install -r requirements.txt")
+    assert _fix(text, folder) == text
+
+
+def test_pip_includes_written_with_equals_are_copied(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path,
+        {"requirements.txt": "--requirement=base.txt\n--constraint=constraints.txt\n"
+         "requests @ https://example.com/requests.whl\n",
+         "base.txt": "flask\n", "constraints.txt": ""},
+    )  # fmt: skip
+    fixed = _fix(PIP.format(install="pip install -r requirements.txt"), folder)
+    assert fixed.splitlines()[2] == "COPY requirements.txt base.txt constraints.txt ./"
