@@ -186,8 +186,8 @@ def system_install(command: Command, run: list[Command]) -> tuple[Tool, tuple[st
 
 def _context_free(command: Command) -> bool:
     words = command.words
-    if any(w in ("<", ">", "|") or w.startswith("$") for w in words):
-        return False
+    if any(w in ("<", ">", "|") or w.startswith("$") or "`" in w for w in words):
+        return False  # a redirection, or a word the shell computes (`cat deps.txt`)
     arguments = [w for w in words[1:] if not w.startswith("-")]
     if command.name in PACKAGE_MANAGERS:
         return not any("/" in w or w.startswith(".") for w in arguments)

@@ -98,6 +98,8 @@ def test_fix_into_an_absolute_destination_keeps_copy_flags(tmp_path: Path) -> No
         "#!/bin/sh\n. tools/common.sh\n",  # sources another context file
         "#!/bin/sh\ncp -r src /opt/vendor\n",  # reads a context folder
         "#!/bin/sh\n. ./common.sh\n",  # a file beside the script
+        '#!/bin/sh\nhere=$(dirname "$0")\n. "$here/common.sh"\n',  # a path it computes
+        "#!/bin/sh\nfor f in */package.json; do echo $f; done\n",  # a glob over folders
     ],
 )
 def test_fix_is_unsafe_when_the_script_names_other_context_files(

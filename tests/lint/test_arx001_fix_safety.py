@@ -111,6 +111,7 @@ def test_manifest_copy_keeps_the_owner_of_the_broad_copy() -> None:
         "apt-get update && apt-get install -y ./vendor/mytool.deb",
         'apk add --no-cache bash && echo "built" > /app/VERSION',
         "apt-get install -y $(cat packages.txt)",
+        "apk add --no-cache `cat deps.txt`",
     ],
 )
 def test_system_install_that_reads_or_writes_the_sources_stays(run: str) -> None:

@@ -215,6 +215,8 @@ UNSAFE_SCRIPT_NOTE = (
     " (not fixed by --fix: the script could not be read in the build context, or it names other"
     " context files it may need)"
 )
+# A path a script computes: a variable or `dirname` before a slash, or a glob over folders.
+_COMPUTED_PATH = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/|\bdirname\b|\$\(|`|[*?]/|/[*?]")
 # Words of a script that may name a file: paths as a shell script writes them, unquoted or quoted.
 _PATH_WORD = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
 
@@ -231,6 +233,8 @@ def script_reads_only_its_files(context: BuildContext | None, found: DependencyS
     own = {PurePosixPath(file).as_posix() for file in found.files}
     folder = PurePosixPath(found.script).parent
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    if _COMPUTED_PATH.search(body):
+        return False  # `. "$here/common.sh"`, `*/package.json`: files it finds at run time
     named = {
         candidate.as_posix()
         for word in _PATH_WORD.findall(body)
