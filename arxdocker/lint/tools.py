@@ -7,7 +7,7 @@ and each tool's documented default cache directory; `~` is the home of the curre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from arxdocker.dockerfile.shell import Command
 
@@ -215,6 +215,7 @@ class DependencyScript:
     script: str  # as written, relative to the working directory
     manifests: tuple[str, ...]  # relative file arguments that look like manifests
     target: str = ""  # the make target, for a makefile
+    arguments: tuple[str, ...] = field(default=(), compare=False)  # every word it is given
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -282,5 +283,6 @@ def dependency_script(command: Command) -> DependencyScript | None:
         w for w in words[1:] if _relative_file(w) and w.lower().endswith(_MANIFEST_SUFFIXES)
     )
     if _DEPENDENCY_WORD.search(stem) or (_INSTALL_VERB.search(stem) and manifests):
-        return DependencyScript(script, manifests)
+        given = tuple(w for w in words[1:] if _relative_file(w))
+        return DependencyScript(script, manifests, arguments=given)
     return None

@@ -221,3 +221,24 @@ def test_make_target_before_the_broad_copy_is_fine(tmp_path: Path) -> None:
         "RUN make deps\nCOPY . .\nRUN make deps build\n"
     )
     assert lint(parse_text(text), context, ONLY_ARX001) == []
+
+
+def test_fix_is_unsafe_when_the_script_is_given_another_context_folder(tmp_path: Path) -> None:
+    context = build_context(_context(tmp_path))
+    text = UNFRIENDLY.replace("deps.txt /app/vendor", "deps.txt src")
+    (finding,) = lint(parse_text(text), context, ONLY_ARX001)
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+
+
+@pytest.mark.parametrize(
+    ("script", "safe"),
+    [
+        ('#!/bin/sh\nout=$2\nmkdir -p "$out/lib" && cp "$1" "$out/lib/"\n', True),
+        ('#!/bin/sh\ncache=/var/cache/x\nls "$cache/$name"\n', True),
+        ('#!/bin/sh\n. "$PROJECT_ROOT/env.sh"\n', False),  # a folder it does not set
+    ],
+)
+def test_paths_from_variables(tmp_path: Path, script: str, safe: bool) -> None:
+    context = build_context(_context(tmp_path, script))
+    (finding,) = lint(parse_text(UNFRIENDLY), context, ONLY_ARX001)
+    assert finding.fix is not None and (finding.fix.applicability == "safe") is safe

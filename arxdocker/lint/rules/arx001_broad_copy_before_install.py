@@ -215,8 +215,24 @@ UNSAFE_SCRIPT_NOTE = (
     " (not fixed by --fix: the script could not be read in the build context, or it names other"
     " context files it may need)"
 )
-# A path a script computes: a variable or `dirname` before a slash, or a glob over folders.
-_COMPUTED_PATH = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/|\bdirname\b|\$\(|`|[*?]/|/[*?]")
+# A path a script computes at run time: from `dirname`, or a glob over folders.
+_COMPUTED_PATH = re.compile(r"\bdirname\b|\$0\b|[*?]/|/[*?]")
+# the variable a path starts with (`$dest/$name/x` starts in $dest)
+_VARIABLE_PATH = re.compile(r"(?<![/\w}])\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/")
+_ASSIGNMENT = re.compile(r"(?:^|[\s;])([A-Za-z_][A-Za-z0-9_]*)=(\"?)([^\s\";]*)")
+
+
+def _unknown_variable_path(body: str) -> bool:
+    """A `$var/...` path whose variable the script does not set to an absolute folder or a
+    positional argument (those are checked as the command's own arguments)."""
+    known = {
+        name
+        for name, _, value in _ASSIGNMENT.findall(body)
+        if value.startswith("/") or re.fullmatch(r"\$\{?[0-9]\}?", value)
+    }
+    return any(name not in known for name in _VARIABLE_PATH.findall(body))
+
+
 # Words of a script that may name a file: paths as a shell script writes them, unquoted or quoted.
 _PATH_WORD = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
 
@@ -233,8 +249,10 @@ def script_reads_only_its_files(context: BuildContext | None, found: DependencyS
     own = {PurePosixPath(file).as_posix() for file in found.files}
     folder = PurePosixPath(found.script).parent
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    if _COMPUTED_PATH.search(body):
+    if _COMPUTED_PATH.search(body) or _unknown_variable_path(body):
         return False  # `. "$here/common.sh"`, `*/package.json`: files it finds at run time
+    if any(context.files.kind(word) for word in found.arguments if word not in own):
+        return False  # it is given another file or folder of the context
     named = {
         candidate.as_posix()
         for word in _PATH_WORD.findall(body)
