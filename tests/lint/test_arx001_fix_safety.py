@@ -222,3 +222,12 @@ def test_pip_includes_written_with_equals_are_copied(tmp_path: Path) -> None:
     )  # fmt: skip
     fixed = _fix(PIP.format(install="pip install -r requirements.txt"), folder)
     assert fixed.splitlines()[2] == "COPY requirements.txt base.txt constraints.txt ./"
+
+
+def test_npm_fix_is_unsafe_when_the_host_node_modules_would_come_after(tmp_path: Path) -> None:
+    folder = _write(tmp_path, {"package.json": "{}", "node_modules/x/index.js": ""})
+    (finding,) = lint(parse_text(NPM), build_context(folder), ONLY_ARX001)
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    (folder / ".dockerignore").write_text("node_modules\n")
+    (finding,) = lint(parse_text(NPM), build_context(folder), ONLY_ARX001)
+    assert finding.fix is not None and finding.fix.applicability == "safe"

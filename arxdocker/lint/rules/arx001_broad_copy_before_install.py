@@ -185,7 +185,22 @@ def _install_fix(
     files = None
     if ctx.context is not None and source not in ("*", "./*"):
         files = _Under(ctx.context.files, folder) if folder else ctx.context.files
-    return install_first(ctx.dockerfile, broad, run, tool, manifests, files=files, folder=folder)
+    fix = install_first(ctx.dockerfile, broad, run, tool, manifests, files=files, folder=folder)
+    if fix is not None and tool == "npm" and _sends_node_modules(ctx, folder):
+        # `COPY . .` after the install would lay the host's node_modules (other platform's
+        # binaries) over the one `npm ci` made, where before the install replaced it
+        fix = replace(fix, applicability="unsafe")
+    return fix
+
+
+def _sends_node_modules(ctx: LintContext, folder: str) -> bool:
+    from arxdocker.lint.rules.arx008_weak_dockerignore import ignored
+
+    context = ctx.context
+    if context is None:
+        return False
+    path = f"{folder}node_modules"
+    return context.files.kind(path) == "folder" and not ignored(path, context.dockerignore or ())
 
 
 class _Under:
