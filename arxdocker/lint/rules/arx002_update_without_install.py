@@ -75,6 +75,8 @@ class UpdateWithoutInstall(Rule):
                     and {f.raw for f in instruction.flags} <= {f.raw for f in install.flags}
                     # `update && a || true` would swallow a failed update: only an && chain
                     and top_level_and_chain(install.args[0]) is not None
+                    # an install RUN that updates already needs no second update
+                    and not any(is_update(c) for c in ctx.commands(install))
                 ):
                     # the install's own flags only: a mount the update needed (an auth secret)
                     # would be lost, so an update with flags the install lacks is not merged

@@ -51,15 +51,21 @@ class InstallWithoutCacheMount(Rule):
     Safe for apt, pip, npm and go run as root: the fix adds the mount flags, and drops what
     would defeat the mount (pip's `--no-cache-dir`, apt's `rm -rf /var/lib/apt/lists/*` and the
     image's `docker-clean` hook). The image content is the same apart from those caches. No fix
-    for another USER: the mount would be root-owned unless given that user's `uid=`. For apt,
-    no fix unless the same RUN runs `apt-get update` before the install: the mount on
+    for another USER (the mount would be root-owned unless given that user's `uid=`), under a
+    Windows SHELL, or for pip when `PIP_CACHE_DIR` points elsewhere.
+
+    For apt, no fix unless the same RUN runs `apt-get update` before the install: the mount on
     /var/lib/apt starts empty and would hide lists from an earlier RUN or the base image (ARX002
-    merges a lone update into the install first), nor when a later RUN of the stage (or of a
-    stage built FROM it) installs with apt without its own update, since the mount takes the
-    lists out of the image; nor when the RUN uses `apt-mark` or an autoremove, which read
-    /var/lib/apt/extended_states. No fix for an apt install in a heredoc. For go, no fix for a
-    RUN that only downloads modules (`go mod download` alone): its point is to keep them in the
-    image for later RUNs, which a mount defeats.
+    merges a lone update into the install first). Nor when a later RUN of the stage, or of a
+    stage built FROM it, needs what the mount takes out of the image or what the removed
+    docker-clean hook did: an install on the lists without its own update, `apt-mark` or an
+    autoremove (they read /var/lib/apt/extended_states), an apt install in a heredoc or exec
+    form (it gets no mount and would keep its .deb files); nor when this RUN uses them. No fix
+    for an apt install in a heredoc.
+
+    For go, no fix for a RUN that only downloads modules (`go mod download` alone): its point is
+    to keep them in the image for later RUNs, which a mount defeats; nor for a build after such
+    a RUN, where a mount on /go/pkg/mod would hide the downloaded modules.
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
@@ -100,19 +106,27 @@ class InstallWithoutCacheMount(Rule):
             return None
         if ctx.user(instruction) not in ("root", "0"):
             return None  # a cache mount is root-owned; another user needs uid= we cannot know
+        if _windows_shell(ctx, instruction):
+            return None  # Linux cache paths; RUN mounts are not for Windows builders
         edits = []
         run = ctx.commands(instruction)
         if any(tool.name == "apt" for tool in tools):
             if instruction.heredocs or not updates_first(run) or marks_packages(run):
                 return None
-            if any(index > instruction.index for index in list_readers(ctx, instruction)):
-                return (
-                    None  # the mount takes the lists out of the image, and a later RUN reads them
-                )
+            # the mount takes the lists and package marks out of the image, and the fix turns
+            # docker-clean off: a later RUN that reads them, or installs without a mount, breaks
+            if any(index > instruction.index for index in apt_dependents(ctx, instruction)):
+                return None
             flags, edits = self._apt_cleanup(ctx, instruction, flags)
-        if any(tool.name == "go" for tool in tools) and not builds_with_go(run):
-            return None  # the RUN exists to keep the modules in the image, which a mount defeats
+        if any(tool.name == "go" for tool in tools) and (
+            not builds_with_go(run) or _modules_downloaded_before(ctx, instruction)
+        ):
+            # a download-only RUN exists to keep the modules in the image, and a mount on
+            # /go/pkg/mod would hide the modules an earlier RUN downloaded (and needs network)
+            return None
         if any(tool.name == "pip" for tool in tools):
+            if "PIP_CACHE_DIR" in ctx.stages.scope(instruction):
+                return None  # pip's cache is elsewhere than the mount
             edits += remove_pattern(ctx.dockerfile, instruction, r" --no-cache-dir\b")
         line, column = keyword_end(instruction)
         edits.insert(0, Edit.insert(line, column, f" {flags}"))
@@ -160,9 +174,42 @@ def builds_with_go(run: list[Command]) -> bool:
     return any(c.name == "go" and len(c.words) > 1 and c.words[1] in verbs for c in run)
 
 
-def list_readers(ctx: LintContext, instruction: Instruction) -> list[int]:
-    """Indexes of the RUNs that install on apt lists of an earlier layer, in the instruction's
-    stage and in the stages built FROM it (found once per file)."""
+def _unmountable_apt_install(instruction: Instruction, run: list[Command]) -> bool:
+    tool_names = {getattr(install_tool(c), "name", "") for c in run}
+    return "apt" in tool_names and bool(instruction.heredocs or instruction.json)
+
+
+def _windows_shell(ctx: LintContext, instruction: Instruction) -> bool:
+    stage = ctx.stage_of(instruction)
+    shells = [
+        i
+        for i in (stage.instructions if stage else ())
+        if i.keyword == "SHELL" and i.index < instruction.index
+    ]
+    return bool(shells) and any(w in shells[-1].args[0].lower() for w in ("powershell", "cmd"))
+
+
+def _modules_downloaded_before(ctx: LintContext, instruction: Instruction) -> bool:
+    stage = ctx.stage_of(instruction)
+    chain = []
+    while stage is not None:
+        chain.append(stage)
+        stage = ctx.stages.stages[stage.base_stage] if stage.base_stage is not None else None
+    return any(
+        earlier.keyword == "RUN"
+        and earlier.index < instruction.index
+        and any(c.words[:3] == ("go", "mod", "download") for c in ctx.commands(earlier))
+        for stage in chain
+        for earlier in stage.instructions
+    )
+
+
+def apt_dependents(ctx: LintContext, instruction: Instruction) -> list[int]:
+    """Indexes of the RUNs, in the instruction's stage and the stages built FROM it, that need
+    what a cache mount on /var/lib/apt (and the docker-clean hook removed) would change: an
+    install on lists of an earlier layer, `apt-mark` or an autoremove, an apt install that
+    gets no mount (a heredoc or exec form) and would keep its .deb files (found once per
+    file)."""
     stage = ctx.stage_of(instruction)
     if stage is None:
         return []
@@ -172,7 +219,12 @@ def list_readers(ctx: LintContext, instruction: Instruction) -> list[int]:
             s.index: [
                 i.index
                 for i in s.instructions
-                if i.keyword == "RUN" and relies_on_lists(ctx.commands(i))
+                if i.keyword == "RUN"
+                and (
+                    relies_on_lists(ctx.commands(i))
+                    or marks_packages(ctx.commands(i))
+                    or _unmountable_apt_install(i, ctx.commands(i))
+                )
             ]
             for s in ctx.stages.stages
         }
@@ -184,4 +236,4 @@ def list_readers(ctx: LintContext, instruction: Instruction) -> list[int]:
                 base = ctx.stages.stages[base].base_stage
         return chains
 
-    return ctx.memo("apt-list-readers", readers_by_stage).get(stage.index, [])
+    return ctx.memo("apt-dependents", readers_by_stage).get(stage.index, [])
