@@ -72,17 +72,23 @@ class BroadCopyBeforeInstall(Rule):
     stay where they were. pip's requirement files are read in the build context: the `-r` and
     `-c` files they include are copied too, and there is no fix when the install or a
     requirement is a local path or an editable (`.`, `-e .`, `./libs/x`, `@ file:`). npm's fix is
-    unsafe when package.json has workspaces or install hooks (`postinstall`, `prepare`...) or an
-    `.npmrc` sits beside it. Safe for a RUN of package-manager commands that install named
+    unsafe when package.json has workspaces, install hooks (`postinstall`, `prepare`...) or local
+    dependencies (`file:`, `link:`), when an `.npmrc` sits beside it, or when the context sends
+    a `node_modules` folder (the COPY after the install would lay it over npm's). go's fix is
+    not offered when `go mod download` needs more than go.mod (a local `replace`, `go.work`,
+    `vendor/`). The manifests come from the folder the broad COPY copies (`COPY src/ .` gives
+    `COPY src/requirements.txt ./`), and there is no fix when the install does not work in
+    that COPY's destination. Safe for a RUN of package-manager commands that install named
     packages and remove only caches: it moves before the broad COPY (a RUN that installs a local
     `.deb`, redirects output or removes project files is not flagged), unless the COPY fills `/`
     or a system folder (`/etc`...), where it may give apt its sources or keys.
 
     For a dependency script, the fix copies the script and the manifests it is given (paths
     kept) and runs it before a `COPY . .` into the working directory. It is safe only when
-    arxdocker can read the script in the build context and the script names no other file or
-    folder of the context; otherwise (or on stdin) the fix is marked unsafe and `--fix` leaves
-    the file alone. A make target's fix (the makefile and the rule's prerequisites first) is
+    arxdocker can read the script in the build context, the script names no other file or
+    folder of the context, is given none, and computes no path at run time (`dirname`, `$0`, a
+    glob over folders, a `$VAR/` it does not set to an absolute folder or an argument);
+    otherwise (or on stdin) the fix is marked unsafe and `--fix` leaves the file alone. A make target's fix (the makefile and the rule's prerequisites first) is
     always unsafe, since a recipe may read any file: check it, then use `--unsafe-fixes`.
 
     ## References

@@ -45,7 +45,10 @@ class SeparateChownChmod(Rule):
     COPY: the RUN moves before the COPY, where it still sets the folder and whatever was in it
     before (from the base image or an earlier stage) and the cache keeps it, and the COPY sets
     what it adds. Otherwise the fix drops the RUN and is unsafe: the COPY may create the folder
-    and its parents, or the folder may hold files from before that `-R` changed too.
+    and its parents, or the folder may hold files from before that `-R` changed too. No fix for
+    a value the shell computes (`$(id -u app)`), a named owner on a `COPY --link` (BuildKit
+    cannot look names up there: "invalid user index"), or an ADD that unpacks an archive
+    (BuildKit before 0.23 ignores `--chown` for its members).
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#copy---chown---chmod
