@@ -108,4 +108,4 @@ def test_expansions_are_single_words(script: str, words: list[tuple[str, ...]]) 
 
     found = commands(script)
     assert [command.words for command in found] == words
-    assert found[0].text() == script.split(" && ")[0].strip("()")
+    assert found[0].text() == script.split(" && ", maxsplit=1)[0].strip("()")

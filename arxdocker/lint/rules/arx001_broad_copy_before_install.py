@@ -88,8 +88,9 @@ class BroadCopyBeforeInstall(Rule):
     arxdocker can read the script in the build context, the script names no other file or
     folder of the context, is given none, and computes no path at run time (`dirname`, `$0`, a
     glob over folders, a `$VAR/` it does not set to an absolute folder or an argument);
-    otherwise (or on stdin) the fix is marked unsafe and `--fix` leaves the file alone. A make target's fix (the makefile and the rule's prerequisites first) is
-    always unsafe, since a recipe may read any file: check it, then use `--unsafe-fixes`.
+    otherwise (or on stdin) the fix is marked unsafe and `--fix` leaves the file alone. A make
+    target's fix (the makefile and the rule's prerequisites first) is always unsafe, since a
+    recipe may read any file: check it, then use `--unsafe-fixes`.
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#order-your-layers
