@@ -283,8 +283,8 @@ def install_first(
         applicability = npm_fix_applicability(files)
     if tool == "go" and not go_fix_possible(files):
         return None
-    if any("/" in m for m in manifests):
-        return None
+    if any("/" in m or "$" in m for m in manifests):
+        return None  # a path (or a build arg's value) the copy would not lay out the same
     copied = set(manifests)
 
     def is_install(piece: str) -> bool:
