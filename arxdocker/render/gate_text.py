@@ -37,11 +37,17 @@ def result_lines(result: GateResult) -> list[str]:
         checked = [_figures(v) for v in result.verdicts if v.checked]
         unchecked = [v.option for v in result.verdicts if not v.checked]
         tail = f"; not checked (no figure): {', '.join(unchecked)}" if unchecked else ""
-        return [f"check passed: {pair}: {'; '.join(checked) or 'no thresholds'}{tail}"]
-    lines = [f"check failed: {pair}"]
-    if result.candidate_failed:
-        lines.append(f"  the candidate build's status is {result.candidate.status}")
-    lines.extend(f"  {breach_line(verdict)}" for verdict in result.breaches)
+        lines = [f"check passed: {pair}: {'; '.join(checked) or 'no thresholds'}{tail}"]
+    else:
+        lines = [f"check failed: {pair}"]
+        if result.candidate_failed:
+            lines.append(f"  the candidate build's status is {result.candidate.status}")
+        lines.extend(f"  {breach_line(verdict)}" for verdict in result.breaches)
+    if result.baseline.status != "ok":
+        lines.append(
+            f"  note: the baseline build's status is {result.baseline.status}: its time and hit "
+            "rate cover only the steps that ran; pick a successful build as --baseline"
+        )
     return lines
 
 
@@ -52,6 +58,7 @@ def result_dict(result: GateResult) -> dict[str, object]:
         "baseline": result.baseline.id,
         "candidate": result.candidate.id,
         "candidate_status": result.candidate.status,
+        "baseline_status": result.baseline.status,
         "thresholds": [
             {
                 "option": v.option,

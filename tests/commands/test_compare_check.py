@@ -161,3 +161,20 @@ def test_the_history_file_is_a_reference_to_its_newest_build(tmp_path: Path) -> 
                      "--max-slowdown", "off", cwd=tmp_path)  # fmt: skip
     assert gate.returncode == 1
     assert "--min-hit-rate 80% breached: hit rate 62% (baseline 100%)" in gate.stdout
+
+
+def test_a_failed_baseline_is_noted(tmp_path: Path) -> None:
+    record = json.loads(Path(WARM).read_text())
+    record["status"] = "failed"
+    failed = tmp_path / "failed.json"
+    failed.write_text(json.dumps(record))
+    result = arxdocker("check", "--baseline", str(failed), "--candidate", WARM)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "  note: the baseline build's status is failed: its time and hit rate cover only the "
+        "steps that ran; pick a successful build as --baseline"
+    )
+    document = json.loads(
+        arxdocker("check", "--baseline", str(failed), "--candidate", WARM, "--json").stdout
+    )
+    assert document["baseline_status"] == "failed"
