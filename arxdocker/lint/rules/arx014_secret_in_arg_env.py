@@ -23,8 +23,10 @@ NOT_SECRET = re.compile(
     r"|_EXPIRY|_ALGORITHM|_VERSION|_ENDPOINT|_PROVIDER|_SCOPES?)$|^TOKENIZERS_|ALLOW_EMPTY",
     re.IGNORECASE,
 )
-# A literal value no secret has: empty, a switch, a number.
-NOT_A_SECRET_VALUE = re.compile(r"^(|true|false|yes|no|on|off|0|1|[0-9]+|none|null|trust)$", re.I)
+# A literal value no secret has: a switch (an ENV may also be set empty).
+NOT_A_SECRET_VALUE = re.compile(r"^(true|false|yes|no|on|off|0|1|none|null|trust)$", re.I)
+# Words that make a name a secret whatever it ends with (`STRIPE_SECRET_KEY_ID`).
+STRONG = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_?KEY", re.I)
 
 
 def _named(instruction: Instruction) -> list[tuple[str, str | None]]:
@@ -44,9 +46,9 @@ class SecretInArgEnv(Rule):
     Flags ARG and ENV names that look like secrets (PASSWORD, SECRET, TOKEN, API_KEY, ...).
     Names that hold something about a secret rather than the secret are left alone (`*_FILE`,
     `*_PATH`, `*_HEADER`, `*_LENGTH`, `*_ID`, `*_METHOD`, `SSH_AUTH_SOCK`,
-    `MYSQL_ALLOW_EMPTY_PASSWORD`...), and so is a literal value no secret has (empty, a switch
-    such as `yes`/`false`, a number). An ARG with no default is flagged: its value comes from
-    `--build-arg` at build time and is stored all the same.
+    `MYSQL_ALLOW_EMPTY_PASSWORD`...), and so is a literal value no secret has (a switch such as
+    `yes`/`false`, or an ENV set empty). An ARG with no default, or an empty one, is flagged:
+    its value comes from `--build-arg` at build time and is stored all the same.
 
     ## Why is this bad?
     ARG and ENV values are recorded in the image history and config (`docker history`, the
@@ -85,9 +87,16 @@ class SecretInArgEnv(Rule):
             if instruction.keyword not in ("ARG", "ENV"):
                 continue
             for name, value in _named(instruction):
-                # an ARG without a default is the case to catch: `--build-arg TOKEN=...`
-                plain = value is not None and NOT_A_SECRET_VALUE.match(value.strip("\"'"))
-                if SECRET.search(name) and not NOT_SECRET.search(name) and not plain:
+                # an ARG without a default (or an empty one) is the case to catch: its value
+                # comes from `--build-arg TOKEN=...`; an ENV set empty holds nothing
+                literal = (value or "").strip("\"'")
+                plain = bool(NOT_A_SECRET_VALUE.match(literal)) or (
+                    instruction.keyword == "ENV" and value is not None and not literal
+                )
+                exempt = NOT_SECRET.search(name) and not (
+                    name.upper().endswith("_ID") and STRONG.search(name)
+                )
+                if SECRET.search(name) and not exempt and not plain:
                     yield self.finding(
                         ctx,
                         instruction,
