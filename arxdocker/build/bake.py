@@ -138,7 +138,7 @@ def cache_for(
     plans: dict[str, CachePlan] = {}
     for target in targets:
         if kind == "registry" and value:
-            per_target = f"registry:{value.rstrip('/')}/{target}:cache"
+            per_target = f"registry:{value.rstrip('/')}/{target}:cache".lower()  # see ci.py
         elif kind == "local" and value:
             per_target = f"local:{value.rstrip('/')}/{target}"
         elif kind == "gha":

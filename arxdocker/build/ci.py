@@ -7,7 +7,9 @@
 | `CI` (any true value)   | generic  | registry:REF if a ref is set                           |
 
 The ref comes from `ARXDOCKER_CACHE_REF` (a registry prefix, e.g. `ghcr.io/org/cache`). Exports
-are always `mode=max,ignore-error=true`, so a cache problem never fails a CI build.
+are always `mode=max,ignore-error=true`, so a cache problem never fails a CI build; for that
+reason the ref with its target or folder name is lowered (registries take repository names in
+lower case only, and `ghcr.io/Acme/cache/MyApp` would fail without a word).
 """
 
 from __future__ import annotations

@@ -176,7 +176,9 @@ def ci_default_cache(environ: Mapping[str, str], name: str) -> CachePlan:
     if shorthand is None:
         return CachePlan()
     if shorthand.startswith("registry:"):
-        shorthand = f"{shorthand.rstrip('/')}/{name}:cache"
+        # Registries take repository names in lower case only, and a folder or a GitHub owner
+        # may have capitals (MyApp, Acme): with ignore-error=true the export would silently fail
+        shorthand = f"{shorthand.rstrip('/')}/{name}:cache".lower()
     found = plan((shorthand,))
     exports = tuple(robust_export(spec) for spec in found.cache_to)
     return CachePlan(found.cache_from, exports, found.kinds, found.local_swaps)

@@ -110,3 +110,8 @@ def test_argv_asks_for_rawjson_and_passes_files_sets_and_targets() -> None:
         "--set", "app.cache-to=type=registry,ref=r/c/app:cache,mode=max,ignore-error=true",
         "--builder", "ci", "--progress", "rawjson", "app",
     ]  # fmt: skip
+
+
+def test_registry_prefix_per_target_is_lowered() -> None:
+    cache = cache_for(["App"], "registry:ghcr.io/Acme/cache")
+    assert cache.plans["App"].cache_from == ("type=registry,ref=ghcr.io/acme/cache/app:cache",)

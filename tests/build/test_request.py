@@ -116,3 +116,16 @@ def test_ci_without_a_cache_uses_the_cache_ref_per_target(tmp_path: Path) -> Non
     given = parse(str(tmp_path), "--cache", "none")
     assert make_settings(given, environ, stderr_is_tty=False).request.cache.cache_to == ()
     assert make_settings(parse(str(tmp_path)), {}, stderr_is_tty=False).request.cache.kinds == ()
+
+
+def test_ci_cache_ref_is_lowered_for_the_registry(tmp_path: Path) -> None:
+    """A folder (MyApp) or an owner (Acme) with capitals would give a ref registries refuse,
+    and with ignore-error=true the cache would never be saved, without a word."""
+    context = tmp_path / "MyApp"
+    context.mkdir()
+    (context / "Dockerfile").write_text("FROM scratch\n")
+    environ = {"GITHUB_ACTIONS": "true", "ARXDOCKER_CACHE_REF": "ghcr.io/Acme/cache"}
+    request = make_settings(parse(str(context)), environ, stderr_is_tty=False)
+    assert request.request.cache.cache_to == (
+        "type=registry,ref=ghcr.io/acme/cache/myapp:cache,mode=max,ignore-error=true",
+    )
