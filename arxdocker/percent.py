@@ -2,9 +2,9 @@
 
 One reading for every option and config key that takes a percentage (`check --min-hit-rate`,
 `--max-slowdown`, `--max-size-growth`, `build`/`bake --min-hit-rate`, `min_hit_rate` in the
-config), so `80` means 80 % everywhere. A number strictly between 0 and 1 without a `%` sign is
-refused: `analyze --json` writes hit rates as fractions (0.8), and reading 0.8 as 0.8 % would let
-a gate pass that was meant to hold at 80 %. Write `0.8%` to mean 0.8 %.
+config), so `80` means 80 % everywhere. A number above 0 and up to 1 (`0.8`, `1.0`) without a
+`%` sign is refused: `analyze --json` writes hit rates as fractions (0.8), and reading 0.8 as
+0.8 % would let a gate pass that was meant to hold at 80 %. Write `0.8%` to mean 0.8 %.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def parse_percent(
         raise ArxError(f"{where} {shown} is negative", hint=f"give a percentage {like}")
     if upper is not None and number > upper:
         raise ArxError(f"{where} {shown} is more than {upper:g}%")
-    if 0 < number < 1 and not explicit:
+    # `0.8` and `1.0` (or `1`) are how `analyze --json` writes hit rates: a fraction is refused
+    if 0 < number <= 1 and not explicit:
         raise ArxError(
             f"{where} {shown} reads as {number:g}%, not {number * 100:g}%",
             hint=f"did you mean {number * 100:g}? write {number:g}% if you do mean {number:g}%"

@@ -104,7 +104,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--min-hit-rate",
         metavar="PCT",
         help="exit 1 when fewer than PCT%% of the steps came from the cache: 80 or 80%%; "
-        "0.8 is refused (did you mean 80?), 0.8%% is 0.8%%",
+        "0.8 or 1.0 is refused (did you mean 80?), 0.8%% is 0.8%%",
     )
 
 

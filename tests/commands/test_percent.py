@@ -22,7 +22,7 @@ WARM, EDITED = (str(RECORDS / f"webapp-{name}.json") for name in ("warm", "edite
         ("80%", 80.0),
         (" 62.5 % ", 62.5),
         ("0", 0.0),
-        ("1", 1.0),
+        ("1%", 1.0),
         ("0.8%", 0.8),
         ("100", 100.0),
         ("off", None),
@@ -43,6 +43,9 @@ def test_accepted(text: str, percent: float | None) -> None:
         ("-1", "--x -1 is negative (hint: give a percentage like 80% or off)"),
         ("150%", "--x 150% is more than 100%"),
         ("0.8", "--x 0.8 reads as 0.8%, not 80% (hint: did you mean 80? write 0.8% if you do"),
+        # `analyze --json` writes a fully cached build's hit rate as 1.0
+        ("1.0", "--x 1.0 reads as 1%, not 100% (hint: did you mean 100? write 1% if you do"),
+        ("1", "--x 1 reads as 1%, not 100%"),
         (0.5, "--x 0.5 reads as 0.5%, not 50% (hint: did you mean 50?)"),
         (float("nan"), "--x nan is not a percentage"),
     ],
