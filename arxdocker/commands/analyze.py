@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if report.builds > 1:
         print(
             f"arxdocker: note: {name} holds {report.builds} builds (BuildKit numbers each one's "
-            "steps from #1); the report counts the steps of all of them",
+            "steps from #1): their steps are kept apart in one report",
             file=sys.stderr,
         )
     if _cut_off(report):

@@ -30,16 +30,13 @@ class Command:
     def text(self) -> str:
         """The command as a message shows it: quoted where a word has blanks, except an
         expansion (`$(cat packages.txt)`), which is shown as written."""
-        return " ".join(
-            word
-            if word.startswith("$") or not any(c.isspace() for c in word)
-            else shlex.quote(word)
-            for word in self.words
-        )
+        return " ".join(shlex.quote(w) if _needs_quotes(w) else w for w in self.words)
 
 
 def _needs_quotes(word: str) -> bool:
-    return not word.startswith("$") and any(c.isspace() for c in word)
+    """Blanks need quotes in a message, except in one whole `$(...)` or `${...}`."""
+    whole = word[:2] in ("$(", "${") and word[-1:] in (")", "}")
+    return not whole and any(c.isspace() for c in word)
 
 
 def _restore(word: str, hidden: list[str]) -> str:
@@ -54,7 +51,7 @@ def _hide_expansions(line: str) -> tuple[str, list[str]]:
     position = 0
     while (start := line.find("$", position)) != -1:
         opener = line[start + 1 : start + 2]
-        if opener not in ("(", "{"):
+        if line.count("'", 0, start) % 2 or opener not in ("(", "{"):  # '$(' is literal
             out.append(line[position : start + 1])
             position = start + 1
             continue

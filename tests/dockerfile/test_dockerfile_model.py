@@ -109,3 +109,11 @@ def test_expansions_are_single_words(script: str, words: list[tuple[str, ...]]) 
     found = commands(script)
     assert [command.words for command in found] == words
     assert found[0].text() == script.split(" && ", maxsplit=1)[0].strip("()")
+
+
+def test_a_single_quoted_dollar_paren_is_literal() -> None:
+    from arxdocker.dockerfile.shell import commands
+
+    found = commands("echo '$(' && pip install flask && echo done")
+    assert [c.words[0] for c in found] == ["echo", "pip", "echo"]
+    assert commands('echo "$HOME dir"')[0].text() == "echo '$HOME dir'"
