@@ -13,6 +13,22 @@ from arxdocker.lint.rule import LintContext, Rule
 from arxdocker.lint.tools import Tool, install_tool, is_update
 
 FIXABLE = {"apt", "pip", "npm", "go"}
+_APT_FOLDERS = ("/var/lib/apt", "/var/cache/apt")
+
+
+def _empties_apt_cache(run: list[Command]) -> int:
+    """How many commands of the RUN empty apt's cache or lists (`apt-get clean`, `rm` of them)."""
+    return sum(
+        1
+        for c in run
+        if (c.name == "apt-get" and "clean" in c.words[1:2])
+        or (
+            c.name == "rm"
+            and any(w.startswith(("/var/lib/apt", "/var/cache/apt")) for w in c.words)
+        )
+    )
+
+
 # What empties apt's lists, and with a cache mount would empty the cache on every run.
 APT_LISTS_CLEANUP = r"rm +-(?:rf|fr|r +-f|f +-r) +/var/lib/apt/lists(?:/\*|/)?(?=[ \t;&\\]|$)"
 
@@ -118,6 +134,8 @@ class InstallWithoutCacheMount(Rule):
             if any(index > instruction.index for index in apt_dependents(ctx, instruction)):
                 return None
             flags, edits = self._apt_cleanup(ctx, instruction, flags)
+            if _empties_apt_cache(run) > len(edits) - ("docker-clean" not in ctx.dockerfile.text):
+                return None  # a cleanup the fix cannot cut out would empty the mounts each run
         if any(tool.name == "go" for tool in tools) and (
             not builds_with_go(run) or _modules_downloaded_before(ctx, instruction)
         ):
@@ -125,8 +143,9 @@ class InstallWithoutCacheMount(Rule):
             # /go/pkg/mod would hide the modules an earlier RUN downloaded (and needs network)
             return None
         if any(tool.name == "pip" for tool in tools):
-            if "PIP_CACHE_DIR" in ctx.stages.scope(instruction):
-                return None  # pip's cache is elsewhere than the mount
+            scope = ctx.stages.scope(instruction)
+            if "PIP_CACHE_DIR" in scope or "PIP_NO_CACHE_DIR" in scope:
+                return None  # pip's cache is elsewhere than the mount, or turned off
             edits += remove_pattern(ctx.dockerfile, instruction, r" --no-cache-dir\b")
         line, column = keyword_end(instruction)
         edits.insert(0, Edit.insert(line, column, f" {flags}"))
