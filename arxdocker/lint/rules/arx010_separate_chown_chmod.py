@@ -94,7 +94,8 @@ class SeparateChownChmod(Rule):
                     run,
                     f"`{changes[0].text()}` rewrites what the COPY on line {copy.line} added, "
                     "into a second layer",
-                    help=f"Use `{copy.raw_keyword}{flags} ...` and drop this RUN"
+                    help=f"Use `{copy.raw_keyword}{flags} ...` and drop "
+                    + ("this RUN" if len(changes) == len(found) else "its -R change from this RUN")
                     + ("" if fix is None or fix.applicability == "safe" else UNSAFE_NOTE),
                     fix=fix,
                     related=(copy.line,),
