@@ -116,5 +116,6 @@ def classic_dockerd(workdir: Path) -> Iterator[dict[str, str]]:
             process.kill()
             process.wait()
         log.close()
+        shutil.rmtree(RUN_DIR, ignore_errors=True)  # its exec root: leave nothing under /run
         if made_bridge:
             subprocess.run(["ip", "link", "delete", BRIDGE], capture_output=True, check=False)
