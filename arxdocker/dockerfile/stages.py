@@ -57,6 +57,13 @@ class StageModel:
     def expand(self, instruction: Instruction, text: str) -> str:
         return expand(text, self.scope(instruction))
 
+    def chain(self, stage: Stage) -> list[Stage]:
+        """The stage and the stages it builds FROM, nearest first."""
+        chain = [stage]
+        while chain[-1].base_stage is not None:
+            chain.append(self.stages[chain[-1].base_stage])
+        return chain
+
     def dependencies(self, stage: Stage) -> set[int]:
         """Indexes of the stages `stage` builds FROM, copies `--from` or mounts `from=`."""
         used: set[int] = set()
@@ -80,7 +87,7 @@ class StageModel:
         return self.stages[-1] if self.stages else None
 
 
-def _arg_pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
+def arg_pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
     pairs: list[tuple[str, str | None]] = []
     for word in instruction.args:
         name, sep, value = word.partition("=")
@@ -88,7 +95,7 @@ def _arg_pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
     return pairs
 
 
-def _env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
+def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
     args = instruction.args
     return [(args[i], _unquote(args[i + 1])) for i in range(0, len(args) - 1, 2)]
 
@@ -140,7 +147,7 @@ def build_stages(dockerfile: Dockerfile) -> StageModel:
             continue
         if current is None:
             if instruction.keyword == "ARG":
-                for name, value in _arg_pairs(instruction):
+                for name, value in arg_pairs(instruction):
                     global_args[name] = expand(value, global_args) if value is not None else None
             scopes[instruction.index] = dict(global_args)
             continue
@@ -148,12 +155,12 @@ def build_stages(dockerfile: Dockerfile) -> StageModel:
         body.append(instruction)
         # Every pair of one ARG or ENV expands with the values from before the instruction.
         if instruction.keyword == "ARG":
-            for name, value in _arg_pairs(instruction):
+            for name, value in arg_pairs(instruction):
                 if name not in env:  # an ENV of the same name wins over the ARG
                     default = global_args.get(name) if value is None else expand(value, before)
                     scope[name] = default
         elif instruction.keyword == "ENV":
-            for name, value in _env_pairs(instruction):
+            for name, value in env_pairs(instruction):
                 env[name] = scope[name] = expand(value, before)
     close()
     return StageModel(dockerfile, global_args, tuple(stages), scopes)

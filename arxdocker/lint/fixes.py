@@ -88,8 +88,8 @@ def pip_reads(words: tuple[str, ...], files: ContextFiles | None) -> tuple[str, 
     for word in arguments:
         if word in _PIP_FILE_OPTIONS:
             named.append(next(arguments, ""))
-        elif word.startswith(("--requirement=", "--constraint=")):
-            named.append(word.split("=", 1)[1])
+        elif (included := _option(word))[0]:  # --requirement=FILE, -rFILE
+            named.append(included[1])
         elif word in _PIP_VALUE_OPTIONS:
             value = next(arguments, "")
             if word in ("-f", "--find-links") and "://" not in value:
@@ -377,22 +377,16 @@ def remove_chained(dockerfile: Dockerfile, instruction: Instruction, command: st
     """Edits deleting a command (a regex) chained after another with `&&` or `;` in a RUN, with
     the operator before it and across continuation lines, so that no line is left ending in a
     continuation with nothing after it."""
-    first, last = instruction.span.line, instruction.span.end_line
-    text = "\n".join(dockerfile.lines[first - 1 : last])
+    last = instruction.span.end_line
+    begin = dockerfile.line_starts[instruction.span.line - 1]
+    finish = dockerfile.line_starts[last - 1] + len(dockerfile.line_text(last))
     gap = rf"(?:[ \t]*{re.escape(dockerfile.escape)}[ \t]*\r?\n)*[ \t]*"
     # `a && rm x && b`: from the operator up to `&& b`; `a && rm x` at the end: from the end of a
-    middle = rf"(?:&&|;){gap}{command}{gap}(?=&&|;)"
-    end = rf"{gap}(?:&&|;){gap}{command}[ \t]*\Z"
-    edits = []
-    for match in [*re.finditer(middle, text), *re.finditer(end, text)]:
-        start_line, start_column = _line_column(text, match.start())
-        end_line, end_column = _line_column(text, match.end())
-        edits.append(
-            Edit(first + start_line - 1, start_column, first + end_line - 1, end_column, "")
-        )
-    return edits
-
-
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+    middle = re.compile(rf"(?:&&|;){gap}{command}{gap}(?=&&|;)")
+    end = re.compile(rf"{gap}(?:&&|;){gap}{command}[ \t]*\Z")
+    text = dockerfile.joined
+    return [
+        Edit(*position_of(dockerfile, match.start()), *position_of(dockerfile, match.end()), "")
+        for pattern in (middle, end)
+        for match in pattern.finditer(text, begin, finish)
+    ]

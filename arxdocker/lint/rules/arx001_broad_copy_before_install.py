@@ -19,7 +19,8 @@ from arxdocker.lint.tools import (
     system_install,
 )
 
-BROAD = {".", "./", "*", "./*", "src", "src/", "app", "app/", "lib", "lib/"}
+WHOLE_CONTEXT = {".", "./", "*", "./*"}
+BROAD = WHOLE_CONTEXT | {"src", "src/", "app", "app/", "lib", "lib/"}
 
 
 def is_broad_copy(instruction: Instruction) -> bool:
@@ -188,7 +189,7 @@ def _install_fix(
     if len(broad.sources) != 1 or not copied_here(ctx, broad, run):
         return None  # the manifests came from elsewhere (an earlier COPY), or several folders
     source = broad.sources[0].strip("\"'")
-    folder = "" if source in (".", "./", "*", "./*") else source.rstrip("/") + "/"
+    folder = "" if source in WHOLE_CONTEXT else source.rstrip("/") + "/"
     files = None
     if ctx.context is not None and source not in ("*", "./*"):
         files = _Under(ctx.context.files, folder) if folder else ctx.context.files

@@ -210,10 +210,7 @@ def _windows_shell(ctx: LintContext, instruction: Instruction) -> bool:
 
 def _modules_downloaded_before(ctx: LintContext, instruction: Instruction) -> bool:
     stage = ctx.stage_of(instruction)
-    chain = []
-    while stage is not None:
-        chain.append(stage)
-        stage = ctx.stages.stages[stage.base_stage] if stage.base_stage is not None else None
+    chain = ctx.stages.chain(stage) if stage is not None else []
     return any(
         earlier.keyword == "RUN"
         and earlier.index < instruction.index
@@ -247,12 +244,10 @@ def apt_dependents(ctx: LintContext, instruction: Instruction) -> list[int]:
             ]
             for s in ctx.stages.stages
         }
-        chains = {s.index: list(own[s.index]) for s in ctx.stages.stages}
-        for other in ctx.stages.stages:  # a derived stage's readers count for its bases
-            base = other.base_stage
-            while base is not None:
-                chains[base] += own[other.index]
-                base = ctx.stages.stages[base].base_stage
+        chains: dict[int, list[int]] = {s.index: [] for s in ctx.stages.stages}
+        for other in ctx.stages.stages:  # a stage's readers count for it and for its bases
+            for base in ctx.stages.chain(other):
+                chains[base.index] += own[other.index]
         return chains
 
     return ctx.memo("apt-dependents", readers_by_stage).get(stage.index, [])

@@ -7,9 +7,7 @@ from collections.abc import Iterator
 
 from arxdocker.lint.model import Finding
 from arxdocker.lint.rule import LintContext, Rule
-from arxdocker.lint.rules.arx001_broad_copy_before_install import is_broad_copy
-
-WHOLE_CONTEXT = {".", "./", "*", "./*"}
+from arxdocker.lint.rules.arx001_broad_copy_before_install import WHOLE_CONTEXT, is_broad_copy
 
 
 def copies_whole_context(instruction) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from arxdocker.dockerfile.model import Instruction
+from arxdocker.dockerfile.stages import arg_pairs, env_pairs
 from arxdocker.lint.model import Finding
 from arxdocker.lint.rule import LintContext, Rule
 
@@ -27,17 +27,6 @@ NOT_SECRET = re.compile(
 NOT_A_SECRET_VALUE = re.compile(r"^(true|false|yes|no|on|off|0|1|none|null|trust)$", re.I)
 # Words that make a name a secret whatever it ends with (`STRIPE_SECRET_KEY_ID`).
 STRONG = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_?KEY", re.I)
-
-
-def _named(instruction: Instruction) -> list[tuple[str, str | None]]:
-    """(name, literal value or None when none is given) of an ARG or ENV."""
-    if instruction.keyword == "ARG":
-        return [
-            (word.split("=", 1)[0], word.split("=", 1)[1] if "=" in word else None)
-            for word in instruction.args
-        ]
-    pairs = zip(instruction.args[0::2], instruction.args[1::2], strict=False)
-    return [(name, value.strip("\"'")) for name, value in pairs]
 
 
 class SecretInArgEnv(Rule):
@@ -86,7 +75,8 @@ class SecretInArgEnv(Rule):
         for instruction in ctx.dockerfile.instructions:
             if instruction.keyword not in ("ARG", "ENV"):
                 continue
-            for name, value in _named(instruction):
+            pairs = arg_pairs if instruction.keyword == "ARG" else env_pairs
+            for name, value in pairs(instruction):
                 # an ARG without a default (or an empty one) is the case to catch: its value
                 # comes from `--build-arg TOKEN=...`; an ENV set empty holds nothing
                 literal = (value or "").strip("\"'")
