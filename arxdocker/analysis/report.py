@@ -25,8 +25,7 @@ from arxdocker.analysis.model import (
 )
 from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.progress.groups import ProgressGroups
-from arxdocker.progress.models import Event, TextLine, Vertex
-from arxdocker.progress.plain import build_number
+from arxdocker.progress.models import Event, TextLine, Vertex, build_number
 
 LOG_TAIL_LINES = 10
 _LOG_TAIL_BYTES = 16 * 1024

@@ -16,7 +16,7 @@ from typing import Any
 
 from arxdocker.analysis.bake import Ownership
 from arxdocker.build.cachespec import CachePlan, expand
-from arxdocker.build.ci import robust_export
+from arxdocker.build.ci import registry_cache_ref, robust_export
 from arxdocker.errors import ArxError
 
 
@@ -138,7 +138,7 @@ def cache_for(
     plans: dict[str, CachePlan] = {}
     for target in targets:
         if kind == "registry" and value:
-            per_target = f"registry:{value.rstrip('/')}/{target}:cache".lower()  # see ci.py
+            per_target = f"registry:{registry_cache_ref(value, target)}"
         elif kind == "local" and value:
             per_target = f"local:{value.rstrip('/')}/{target}"
         elif kind == "gha":

@@ -14,6 +14,7 @@ lower case only, and `ghcr.io/Acme/cache/MyApp` would fail without a word).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -57,6 +58,12 @@ def default_cache(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+def registry_cache_ref(prefix: str, name: str) -> str:
+    """`PREFIX/NAME:cache`, lowered: registries take repository names in lower case only, and a
+    folder or a GitHub owner may have capitals (the export would fail without a word)."""
+    return f"{prefix.rstrip('/')}/{name}:cache".lower()
+
+
 def _true(value: str | None) -> bool:
     return value is not None and value.strip().lower() not in _FALSE
 
@@ -69,3 +76,27 @@ def robust_export(spec: str) -> str:
     fields.setdefault("mode", "max")
     fields.setdefault("ignore-error", "true")
     return render_spec(fields)
+
+
+# A registry repository as `docker buildx` takes it (distribution's reference grammar): a host
+# (any case, optional port), then lower-case path components; no tag, since arxdocker adds one
+# per target. A CI variable (`$CI_REGISTRY_IMAGE/cache`) cannot be checked here and is kept.
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY = rf"(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_VARIABLE_REF = r"[A-Za-z0-9._/:${}-]+"
+
+
+def cache_ref_problem(ref: str) -> str | None:
+    """Why `ref` (`ci init --cache-ref`) cannot be a cache prefix, or None."""
+    if not ref.strip():
+        return "--cache-ref is empty"
+    if "$" in ref:
+        return None if re.fullmatch(_VARIABLE_REF, ref) else f"--cache-ref {ref!r} is not a ref"
+    if re.fullmatch(_REPOSITORY, ref):
+        return None
+    host, _, path = ref.partition("/")
+    if path and re.fullmatch(_REPOSITORY, f"{host}/{path.lower()}"):
+        return f"--cache-ref {ref!r}: registries take repository names in lower case only"
+    if re.fullmatch(rf"{_REPOSITORY}:[\w][\w.-]*", ref):
+        return f"--cache-ref {ref!r} has a tag; give the prefix, arxdocker adds <target>:cache"
+    return f"--cache-ref {ref!r} is not a registry repository (such as ghcr.io/acme/cache)"

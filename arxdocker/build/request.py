@@ -170,15 +170,13 @@ def _cache_plan(args: Any, config: BuildConfig, tags: tuple[str, ...]) -> CacheP
 def ci_default_cache(environ: Mapping[str, str], name: str) -> CachePlan:
     """In CI with no cache configured: `registry:$ARXDOCKER_CACHE_REF/NAME:cache`, or gha on
     GitHub Actions (see `arxdocker.build.ci`); elsewhere, none."""
-    from arxdocker.build.ci import default_cache, robust_export
+    from arxdocker.build.ci import default_cache, registry_cache_ref, robust_export
 
     shorthand = default_cache(environ)
     if shorthand is None:
         return CachePlan()
     if shorthand.startswith("registry:"):
-        # Registries take repository names in lower case only, and a folder or a GitHub owner
-        # may have capitals (MyApp, Acme): with ignore-error=true the export would silently fail
-        shorthand = f"{shorthand.rstrip('/')}/{name}:cache".lower()
+        shorthand = registry_cache_ref(shorthand, name)
     found = plan((shorthand,))
     exports = tuple(robust_export(spec) for spec in found.cache_to)
     return CachePlan(found.cache_from, exports, found.kinds, found.local_swaps)

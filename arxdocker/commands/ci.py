@@ -40,35 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-# A registry repository as `docker buildx` takes it (distribution's reference grammar): a host
-# (any case, optional port), then lower-case path components; no tag, since arxdocker adds one
-# per target. A CI variable (`$CI_REGISTRY_IMAGE/cache`) cannot be checked here and is kept.
-_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_REPOSITORY = rf"(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
-_VARIABLE_REF = r"[A-Za-z0-9._/:${}-]+"
-
-
-def cache_ref_problem(ref: str) -> str | None:
-    """Why `ref` cannot be a cache prefix, or None."""
-    import re
-
-    if not ref.strip():
-        return "--cache-ref is empty"
-    if "$" in ref:
-        return None if re.fullmatch(_VARIABLE_REF, ref) else f"--cache-ref {ref!r} is not a ref"
-    if re.fullmatch(_REPOSITORY, ref):
-        return None
-    host, _, path = ref.partition("/")
-    if path and re.fullmatch(_REPOSITORY, f"{host}/{path.lower()}"):
-        return f"--cache-ref {ref!r}: registries take repository names in lower case only"
-    if re.fullmatch(rf"{_REPOSITORY}:[\w][\w.-]*", ref):
-        return f"--cache-ref {ref!r} has a tag; give the prefix, arxdocker adds <target>:cache"
-    return f"--cache-ref {ref!r} is not a registry repository (such as ghcr.io/acme/cache)"
-
-
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    from arxdocker.build.ci import cache_ref_problem
     from arxdocker.errors import ArxError
     from arxdocker.render.ci_workflow import workflow
 

@@ -128,3 +128,10 @@ class TextLine(msgspec.Struct, frozen=True):
 
 
 Event = SolveStatus | TextLine
+
+
+def build_number(vertex: str) -> int:
+    """Which build of a log a vertex id belongs to. A plain log of several builds (each numbered
+    from #1 by BuildKit) gives a later build's vertices ids like `2:#5`; any other id is 1."""
+    number, colon, _ = vertex.partition(":#")
+    return int(number) if colon and number.isdigit() else 1

@@ -234,12 +234,6 @@ class _PlainReader:
                 yield self.batch()
 
 
-def build_number(key: str) -> int:
-    """Which build of a plain log a vertex key belongs to: `#5` is the first, `2:#5` the second."""
-    number, colon, _ = key.partition(":#")
-    return int(number) if colon and number.isdigit() else 1
-
-
 # The first vertex of every build: reading the Dockerfile.
 _FIRST_VERTEX = b"[internal] load build definition"
 
