@@ -133,9 +133,10 @@ class InstallWithoutCacheMount(Rule):
             # docker-clean off: a later RUN that reads them, or installs without a mount, breaks
             if any(index > instruction.index for index in apt_dependents(ctx, instruction)):
                 return None
-            flags, edits = self._apt_cleanup(ctx, instruction, flags)
-            if _empties_apt_cache(run) > len(edits) - ("docker-clean" not in ctx.dockerfile.text):
+            edits = remove_chained(ctx.dockerfile, instruction, APT_LISTS_CLEANUP)
+            if _empties_apt_cache(run) > len(edits):
                 return None  # a cleanup the fix cannot cut out would empty the mounts each run
+            edits += _docker_clean_off(ctx, instruction)
         if any(tool.name == "go" for tool in tools) and (
             not builds_with_go(run) or _modules_downloaded_before(ctx, instruction)
         ):
@@ -151,12 +152,13 @@ class InstallWithoutCacheMount(Rule):
         edits.insert(0, Edit.insert(line, column, f" {flags}"))
         return Fix(f"Add `{flags}`", tuple(edits))
 
-    def _apt_cleanup(self, ctx, instruction, flags):
-        edits = remove_chained(ctx.dockerfile, instruction, APT_LISTS_CLEANUP)
-        if "docker-clean" not in ctx.dockerfile.text:
-            line, column = command_start(ctx.dockerfile, instruction)
-            edits.append(Edit.insert(line, column, "rm -f /etc/apt/apt.conf.d/docker-clean; "))
-        return flags, edits
+
+def _docker_clean_off(ctx: LintContext, instruction: Instruction) -> list[Edit]:
+    """Remove the image's docker-clean hook, which deletes the downloads the mount keeps."""
+    if "docker-clean" in ctx.dockerfile.text:
+        return []
+    line, column = command_start(ctx.dockerfile, instruction)
+    return [Edit.insert(line, column, "rm -f /etc/apt/apt.conf.d/docker-clean; ")]
 
 
 def updates_first(run: list[Command]) -> bool:
