@@ -96,6 +96,9 @@ class Report:
     slowest: tuple[Step, ...]
     warnings: int = 0
     builds: int = 1  # builds in the log: a plain log may hold several, each numbered from #1
+    # Whether the (last) build reached an exporter (`exporting to image`...). A build with no
+    # output has none, and neither has a saved log cut off before the export.
+    exported: bool = True
 
     @property
     def failed(self) -> bool:
@@ -124,6 +127,7 @@ class Report:
             else {"step": failure.step, "error": failure.error, "log_tail": list(failure.log_tail)},
             "warnings": self.warnings,
             "builds": self.builds,
+            "exported": self.exported,
             "error": self.error,
         }
 

@@ -10,6 +10,7 @@ first showed the steps.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,20 @@ LOG_TAIL_LINES = 10
 _LOG_TAIL_BYTES = 16 * 1024
 SLOWEST_COUNT = 5
 _BAKE_MARKER = "[internal] load local bake definitions"
+# Every exporter's vertex: `exporting to image`, `exporting to docker image format`, `exporting
+# cache to registry`... (`[app] exporting to image` in bake). A finished build that writes anything
+# ends with one.
+_EXPORTER = "exporting "
+# An instruction step's name, `[app linux/amd64 build 2/6] RUN make` (see analysis/stepname.py).
+_STEP_NAME = re.compile(r"\[[^\]]*\d+/\d+\] ")
+
+
+def _is_exporter(name: str) -> bool:
+    if name.startswith("["):
+        name = name[name.find("] ") + 2 :]
+    return name.startswith(_EXPORTER)
+
+
 _CANCELED = "context canceled"
 
 
@@ -85,6 +100,13 @@ class ReportBuilder:
         self._error: str | None = None
         self._warnings = 0
         self._builds = 1
+        self._exported: set[int] = set()  # builds of the log that reached an exporter
+        # The instruction step that ran (not cached) and finished last, in log order, its step
+        # once settled, and the highest step number seen of each recent stage (see
+        # _cut_after_a_step).
+        self._last_run = ""
+        self._last_run_step: Step | None = None
+        self._stage_reach: OrderedDict[tuple[object, ...], int] = OrderedDict()
         self._totals = _Totals()
         self._groups = ProgressGroups()
 
@@ -133,6 +155,8 @@ class ReportBuilder:
             error = totals.failure.error
         if error is None and self._saved_log and totals.unfinished:
             error = unfinished_error(totals.unfinished)
+        if error is None and self._saved_log:
+            error = self._cut_after_a_step()
         return Report(
             source_format=self.source_format,
             steps=steps,
@@ -150,6 +174,7 @@ class ReportBuilder:
             slowest=tuple(step for _, _, step in sorted(totals.slowest, reverse=True)),
             warnings=self._warnings,
             builds=self._builds,
+            exported=self._builds in self._exported,
         )
 
     def _update(self, vertex: Vertex) -> None:
@@ -162,6 +187,8 @@ class ReportBuilder:
                 return  # a late duplicate of a step already reported
             if vertex.name == _BAKE_MARKER:
                 self._bake = True
+            elif _is_exporter(vertex.name):
+                self._exported.add(build_number(key))
             self._order += 1
             # Bake names a vertex shared by several targets once per target; keep the first.
             state = self._vertices[key] = _VertexState(self._order, key, vertex.name)
@@ -180,6 +207,9 @@ class ReportBuilder:
             if completed is not None and (self._last_end is None or completed > self._last_end):
                 self._last_end = completed
         if completed is not None:
+            if not state.cached and _STEP_NAME.match(state.name):
+                self._last_run = key
+                self._last_run_step = None  # set again only when this vertex settles
             self._settling[key] = None
             self._settling.move_to_end(key)
         else:
@@ -206,7 +236,33 @@ class ReportBuilder:
             if len(self._step_identities) > 4 * self._settle_after:
                 self._step_identities.popitem(last=False)
         self._count(step)
+        self._reach(step)
+        if key == self._last_run:
+            self._last_run_step = step
         return step
+
+    def _reach(self, step: Step) -> None:
+        stage = _stage_of(step)
+        reach = self._stage_reach
+        reach[stage] = max(reach.pop(stage, 0), step.index)  # and the most recent
+        if len(reach) > self._settle_after:  # the stage that matters is a recent one
+            reach.popitem(last=False)
+
+    def _cut_after_a_step(self) -> str | None:
+        """A log cut right after a step's `DONE` has no step left running. What shows the cut is
+        that the step to run last is not its stage's last, no later step of its stage was shown,
+        and nothing was exported.
+
+        BuildKit runs the steps of a stage in order, so in a finished build the steps after the
+        last one to run are shown too (cached, when its result matched an earlier one). Cached
+        steps are shown in no set order, so only steps that ran are taken as the last.
+        """
+        step = self._last_run_step
+        if step is None or step.index >= step.total or build_number(step.id) in self._exported:
+            return None
+        if self._stage_reach.get(_stage_of(step), 0) > step.index:
+            return None
+        return f"{UNFINISHED} (it stops after {step.name!r}, and nothing was exported)"
 
     def _count(self, step: Step) -> None:
         totals = self._totals
@@ -237,6 +293,10 @@ UNFINISHED = "the log ends before the build does"
 
 def unfinished_error(count: int) -> str:
     return f"{UNFINISHED} ({count} step{'s' * (count != 1)} never finished)"
+
+
+def _stage_of(step: Step) -> tuple[object, ...]:
+    return (build_number(step.id), step.target, step.platform, step.stage)
 
 
 def _display_order(state: _VertexState) -> tuple[float, int]:

@@ -7,7 +7,9 @@ and the error, if the build failed.
 
 A log that ends while steps are still running (cut off, or saved before the build finished) is
 said so on stderr, "the log ends before the build does (N steps never finished)", and exits 1:
-it does not show a successful build. Those steps show as CANCELED.
+it does not show a successful build. Those steps show as CANCELED. So does a log that stops
+right after a step that is not its stage's last, with nothing exported. One that stops after a
+stage's last step with nothing exported gets a note: a build with no output ends that way too.
 
 exit codes: 0 the log shows a successful build; 1 it shows a failed build, or ends before the
             build does; 2 the input cannot be read or is not a BuildKit progress log (with
@@ -92,6 +94,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if _cut_off(report):
         print(f"arxdocker: error: {name}: {report.error}", file=sys.stderr)
+    elif report.error is None and not report.exported:
+        print(
+            f"arxdocker: note: {name}: no export follows the last step: the log may be cut off "
+            "(or the build had no output, like a docker-container builder without --load/--push)",
+            file=sys.stderr,
+        )
     return report.exit_code
 
 

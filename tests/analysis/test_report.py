@@ -137,3 +137,35 @@ def test_a_group_member_that_never_started_does_not_hold_the_step_open() -> None
         "rawjson",
     )
     assert [step.status for step in report.steps] == ["built"]
+
+
+def _done(digest: str, name: str, *, cached: bool = False) -> SolveStatus:
+    moment = at_seconds(1.0)
+    return SolveStatus(
+        (Vertex(digest, name, started_at=moment, completed_at=moment, cached=cached),)
+    )
+
+
+def _saved(*events: SolveStatus) -> str | None:
+    return build_report(events, "plain", saved_log=True).error
+
+
+def test_a_saved_log_that_stops_after_a_middle_step_that_ran_is_cut_off() -> None:
+    error = _saved(_done("#1", "[a 2/3] WORKDIR /x"), _done("#2", "[a 3/3] RUN make"),
+                   _done("#3", "[b 2/4] RUN one"))  # fmt: skip
+    assert error == (
+        "the log ends before the build does (it stops after '[b 2/4] RUN one', "
+        "and nothing was exported)"
+    )
+
+
+def test_no_cut_off_is_read_into_a_finished_build_without_an_export() -> None:
+    # Cached steps come in no set order: a middle step shown last proves nothing.
+    assert _saved(_done("#1", "[a 3/3] RUN b", cached=True),
+                  _done("#2", "[a 2/3] RUN a", cached=True)) is None  # fmt: skip
+    # A step that ran, then a later step of its stage cached (its result matched an earlier one).
+    assert _saved(_done("#1", "[a 2/3] RUN a"), _done("#2", "[a 3/3] RUN b", cached=True)) is None
+    # An export after the last step (bake names it `[app] exporting to image`).
+    assert _saved(_done("#1", "[a 2/3] RUN a"), _done("#2", "[app] exporting to image")) is None
+    # A live build's events are not a saved log: buildx's exit code tells why they ended.
+    assert build_report([_done("#1", "[a 2/3] RUN a")], "plain").error is None

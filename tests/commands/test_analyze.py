@@ -129,6 +129,32 @@ def test_a_log_cut_off_mid_build_says_so_and_exits_1() -> None:
     assert analyze(str(FIXTURES / "cold.rawjson-compact.log")).stderr == ""
 
 
+def test_a_log_cut_right_after_a_step_finished_says_so() -> None:
+    # No step is left running: the cut shows as a step that is not its stage's last, with no
+    # later step of that stage and no export after it.
+    # (rawjson announces every step when the build starts, so a cut there leaves steps that never
+    # started, which the test above covers.)
+    step = "[deps 3/4] COPY deps.txt tools/fetch-deps.sh ./"
+    result = analyze("-", stdin=_head("cold.plain.log", 29))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (
+        "arxdocker: error: <stdin>: the log ends before the build does "
+        f"(it stops after {step!r}, and nothing was exported)\n"
+    )
+    parallel = analyze("-", stdin=_head("cold.plain.log", 43))  # build 1/2 and runtime 3/4 done
+    assert "(it stops after '[runtime 3/4] COPY --from=deps" in parallel.stderr
+    # Cut after a stage's last step: it could be a build with no output, so only a note.
+    stage_done = analyze("-", "--json", stdin=_head("cold.plain.log", 48))
+    assert stage_done.returncode == 0
+    assert json.loads(stage_done.stdout)["exported"] is False
+    assert stage_done.stderr.startswith(
+        "arxdocker: note: <stdin>: no export follows the last step: the log may be cut off"
+    )
+    whole = analyze(str(FIXTURES / "cold.plain.log"), "--json")
+    assert (whole.returncode, whole.stderr) == (0, "")
+    assert json.loads(whole.stdout)["exported"] is True
+
+
 def test_an_input_error_prints_no_json_document() -> None:
     result = analyze("-", "--json", stdin=_head("failing-run.plain.log", 10))
     assert result.returncode == 2
