@@ -47,6 +47,7 @@ def _is_exporter(name: str) -> bool:
 
 
 _CANCELED = "context canceled"
+_CI_JOB_FAILED = "ERROR: Job failed"
 
 
 @dataclass(slots=True)
@@ -113,8 +114,12 @@ class ReportBuilder:
     def add(self, event: Event) -> list[Step]:
         """Take one event; return the steps that settled because of it (usually none)."""
         if isinstance(event, TextLine):
-            if event.text.startswith("ERROR: "):
-                self._error = event.text[len("ERROR: ") :].strip()
+            text = event.text
+            # buildx's own error (`ERROR: failed to solve: …`), not the CI job's closing line
+            # (GitLab's `ERROR: Job failed: exit code 1`), which may follow a successful build.
+            buildx_error = text.startswith("ERROR: ") and not text.startswith(_CI_JOB_FAILED)
+            if buildx_error and self._error is None:
+                self._error = text[len("ERROR: ") :].strip()
             return []
         # A progress group (e.g. `COPY --link` and its `LINK` merge) is one step.
         if event.vertexes or self._groups:
@@ -229,7 +234,8 @@ class ReportBuilder:
         if self._bake:
             # Bake targets that share a stage run it once, but BuildKit may still show the other
             # target's copy of the step (cached, or never started): the step counts once.
-            identity = (step.platform, step.stage, step.index, step.total, step.instruction)
+            identity = (build_number(key), step.platform, step.stage, step.index, step.total)
+            identity += (step.instruction,)
             if identity in self._step_identities:
                 return None
             self._step_identities[identity] = None

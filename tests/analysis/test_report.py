@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -169,3 +170,25 @@ def test_no_cut_off_is_read_into_a_finished_build_without_an_export() -> None:
     assert _saved(_done("#1", "[a 2/3] RUN a"), _done("#2", "[app] exporting to image")) is None
     # A live build's events are not a saved log: buildx's exit code tells why they ended.
     assert build_report([_done("#1", "[a 2/3] RUN a")], "plain").error is None
+
+
+def _plain_report(data: bytes):
+    events = read_events(io.BytesIO(data), "plain", name="x")
+    return build_report(events, events.format, saved_log=True)
+
+
+def test_a_ci_jobs_closing_error_is_not_the_builds_error() -> None:
+    gitlab_end = b"$ ./run-tests.sh\nFAILED tests/test_x.py\nERROR: Job failed: exit code 1\n"
+    passed = _plain_report((FIXTURES / "warm.plain.log").read_bytes() + gitlab_end)
+    assert (passed.error, passed.exit_code) == (None, 0)
+    failed = _plain_report((FIXTURES / "failing-run.plain.log").read_bytes() + gitlab_end)
+    assert failed.error is not None
+    assert failed.error.startswith('failed to solve: process "/bin/sh -c FAIL_TESTS=')
+
+
+def test_two_bake_runs_in_one_plain_log_keep_both_runs_steps() -> None:
+    once = _plain_report((FIXTURES / "bake.plain.log").read_bytes())
+    twice = _plain_report((FIXTURES / "bake.plain.log").read_bytes() * 2)
+    assert twice.builds == 2
+    assert twice.summary.steps_total == 2 * once.summary.steps_total == 20
+    assert twice.summary.steps_cached == 2 * once.summary.steps_cached
