@@ -26,7 +26,7 @@ from arxdocker.analysis.model import (
 )
 from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.progress.groups import ProgressGroups
-from arxdocker.progress.models import Event, TextLine, Vertex, build_number
+from arxdocker.progress.models import Event, LogCut, TextLine, Vertex, build_number
 
 LOG_TAIL_LINES = 10
 _LOG_TAIL_BYTES = 16 * 1024
@@ -99,6 +99,7 @@ class ReportBuilder:
         self._first_start: float | None = None
         self._last_end: float | None = None
         self._error: str | None = None
+        self._log_cut = False  # the reader found the log's last record cut off
         self._warnings = 0
         self._builds = 1
         self._exported: set[int] = set()  # builds of the log that reached an exporter
@@ -114,6 +115,9 @@ class ReportBuilder:
     def add(self, event: Event) -> list[Step]:
         """Take one event; return the steps that settled because of it (usually none)."""
         if isinstance(event, TextLine):
+            if isinstance(event, LogCut):
+                self._log_cut = True
+                return []
             text = event.text
             # buildx's own error (`ERROR: failed to solve: …`), not the CI job's closing line
             # (GitLab's `ERROR: Job failed: exit code 1`), which may follow a successful build.
@@ -158,8 +162,8 @@ class ReportBuilder:
         error = self._error
         if error is None and totals.failure is not None:
             error = totals.failure.error
-        if error is None and self._saved_log and totals.unfinished:
-            error = unfinished_error(totals.unfinished)
+        if error is None and self._saved_log and (totals.unfinished or self._log_cut):
+            error = unfinished_error(totals.unfinished, cut=self._log_cut)
         if error is None and self._saved_log:
             error = self._cut_after_a_step()
         return Report(
@@ -297,8 +301,11 @@ class ReportBuilder:
 UNFINISHED = "the log ends before the build does"
 
 
-def unfinished_error(count: int) -> str:
-    return f"{UNFINISHED} ({count} step{'s' * (count != 1)} never finished)"
+def unfinished_error(count: int, *, cut: bool = False) -> str:
+    never = f"{count} step{'s' * (count != 1)} never finished"
+    if not cut:
+        return f"{UNFINISHED} ({never})"
+    return f"{UNFINISHED} (its last JSON object is cut off{', and ' + never if count else ''})"
 
 
 def _stage_of(step: Step) -> tuple[object, ...]:

@@ -127,6 +127,11 @@ class TextLine(msgspec.Struct, frozen=True):
     text: str
 
 
+class LogCut(TextLine, frozen=True):
+    """Said by a reader whose log ends inside a record (a JSON object cut off mid-way): the
+    build went on past the end of the log. It is a text line too, so a display shows it."""
+
+
 Event = SolveStatus | TextLine
 
 

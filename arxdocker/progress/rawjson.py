@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from arxdocker.errors import ProgressParseError
-from arxdocker.progress.models import Event, SolveStatus, TextLine
+from arxdocker.progress.models import Event, LogCut, SolveStatus, TextLine
 
 # A pretty-printed object longer than this is not a BuildKit update; stop before memory grows.
 MAX_OBJECT_BYTES = 64 * 1024 * 1024
@@ -26,6 +26,7 @@ def iter_rawjson(chunks: Iterable[bytes]) -> Iterator[Event]:
     """Yield events from rawjson output, given as bytes chunks of any size (lines too)."""
     pending = b""
     line = 1  # the line number of pending's first byte, for error messages
+    cut: ProgressParseError | None = None  # a one-line object cut off, not yet known to be last
     for chunk in chunks:
         buf = pending + chunk if pending else chunk
         pos, size = 0, len(buf)
@@ -38,7 +39,12 @@ def iter_rawjson(chunks: Iterable[bytes]) -> Iterator[Event]:
                 if text.strip():
                     yield TextLine(text)
             elif buf[pos + 1 : newline].strip():
-                yield _solve_status(buf[pos:newline], line)
+                if cut is not None:
+                    raise cut  # a cut-off object with more updates after it: a damaged log
+                try:
+                    yield _solve_status(buf[pos:newline], line)
+                except _Truncated as truncated:
+                    cut = truncated.error  # the log's end, unless more objects follow
             else:
                 # Pretty-printed: the object ends at the first `}` at the start of a line, since
                 # nested lines are indented and JSON strings hold no raw newlines.
@@ -58,11 +64,29 @@ def iter_rawjson(chunks: Iterable[bytes]) -> Iterator[Event]:
             raise ProgressParseError(f"line {line}: JSON object larger than 64 MiB")
     tail = pending.strip()
     if tail[:1] == b"{":
+        if cut is not None:
+            raise cut
         if b"\n" in tail and not tail.endswith(b"\n}"):
-            raise ProgressParseError(f"line {line}: truncated JSON object at the end of the log")
-        yield _solve_status(tail, line)
+            yield LogCut(_CUT)  # a pretty-printed object that never closes
+            return
+        try:
+            yield _solve_status(tail, line)
+        except _Truncated:
+            yield LogCut(_CUT)
     elif tail:
         yield TextLine(tail.decode("utf-8", "replace"))
+    if cut is not None:
+        yield LogCut(_CUT)
+
+
+_CUT = "the log ends inside a JSON object"
+
+
+class _Truncated(Exception):
+    """A JSON object that ends too early: the end of a cut-off log, or damage if more follows."""
+
+    def __init__(self, error: ProgressParseError) -> None:
+        self.error = error
 
 
 _decode_status = msgspec.json.Decoder(SolveStatus).decode
@@ -72,8 +96,10 @@ def _solve_status(raw: bytes, line: int) -> SolveStatus:
     try:
         return _decode_status(raw)
     except msgspec.DecodeError as error:
-        reason = "truncated" if "truncated" in str(error) else "invalid"
-        raise ProgressParseError(f"line {line}: {reason} JSON ({error})") from None
+        if "truncated" in str(error):
+            failure = ProgressParseError(f"line {line}: truncated JSON ({error})")
+            raise _Truncated(failure) from None
+        raise ProgressParseError(f"line {line}: invalid JSON ({error})") from None
     except msgspec.ValidationError:
         return _tolerant(raw, line)
 

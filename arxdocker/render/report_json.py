@@ -2,7 +2,8 @@
 
 A normal build's report is written in one go at the end, so an unreadable log leaves stdout
 empty. A log with more than `BUFFERED_STEPS` steps streams its steps as they settle, keeping
-memory flat; the summary keys come after `steps`.
+memory flat; the summary keys come after `steps`. If such a log turns out damaged after its
+steps began to stream, the document is still closed, with the reason as its `error`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from arxdocker.analysis.report import Report, ReportBuilder, Step, report_header
+from arxdocker.errors import ProgressParseError
 from arxdocker.progress.reader import EventStream
 
 BUFFERED_STEPS = 10_000
@@ -40,19 +42,28 @@ def stream_report_json(
             out.write(json.dumps(step.to_dict()))
             count += 1
 
-    for event in events:
-        settled = builder.add(event)
-        if not settled:
-            continue
-        if streaming:
-            write_steps(settled)
-            continue
-        buffered.extend(settled)
-        if len(buffered) > BUFFERED_STEPS:
-            streaming = True
-            out.write(json.dumps(report_header(events.format))[:-1] + ', "steps": [')
-            write_steps(buffered)
-            buffered.clear()
+    try:
+        for event in events:
+            settled = builder.add(event)
+            if not settled:
+                continue
+            if streaming:
+                write_steps(settled)
+                continue
+            buffered.extend(settled)
+            if len(buffered) > BUFFERED_STEPS:
+                streaming = True
+                out.write(json.dumps(report_header(events.format))[:-1] + ', "steps": [')
+                write_steps(buffered)
+                buffered.clear()
+    except ProgressParseError as damage:
+        if streaming:  # close the document that is half written, with the reason it stops
+            report = builder.finish()
+            write_steps(report.steps)
+            out.write("\n  ]" if count else "]")
+            trailer = {**report.trailer_dict(), "error": damage.message}
+            out.write(", " + json.dumps(trailer)[1:] + "\n")
+        raise
     report = builder.finish()
     if not streaming:
         if check is not None:

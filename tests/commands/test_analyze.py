@@ -161,3 +161,42 @@ def test_an_input_error_prints_no_json_document() -> None:
     assert result.stdout == ""
     assert result.stderr.startswith("arxdocker: error: <stdin>: no build steps found in this log")
     assert len(result.stderr.splitlines()) == 1
+
+
+def _compact_steps(count: int) -> bytes:
+    line = (
+        '{"vertexes":[{"digest":"sha256:%064x","name":"[s%d 2/2] RUN x",'
+        '"started":"2024-01-01T00:00:00Z","completed":"2024-01-01T00:00:01Z"}]}\n'
+    )
+    return b"".join((line % (i, i)).encode() for i in range(count))
+
+
+def test_a_rawjson_log_cut_mid_object_is_reported_as_cut_off() -> None:
+    whole = (FIXTURES / "cold.rawjson-compact.log").read_bytes()
+    pretty = (FIXTURES / "cold.rawjson.log").read_bytes()
+    for cut in (whole[: len(whole) * 6 // 10], pretty[: len(pretty) * 6 // 10]):
+        result = analyze("-", "--json", stdin=cut)
+        assert result.returncode == 1, result.stderr
+        document = json.loads(result.stdout)
+        assert document["error"].startswith(
+            "the log ends before the build does (its last JSON object is cut off"
+        )
+        assert document["summary"]["steps_total"] > 0
+    # All steps done, only the last update cut: still cut off.
+    done = analyze("-", stdin=_compact_steps(3) + b'{"logs":[{"vertex":"sha256:')
+    assert done.returncode == 1
+    assert done.stderr.endswith("(its last JSON object is cut off)\n")
+    # A cut-off object with more objects after it is damage, not the end: exit 2.
+    damaged = analyze("-", stdin=_compact_steps(3) + b'{"vertexes":[\n' + _compact_steps(1))
+    assert damaged.returncode == 2
+    assert "line 4: truncated JSON" in damaged.stderr
+
+
+def test_a_huge_log_damaged_after_its_steps_streamed_still_closes_its_json() -> None:
+    log = _compact_steps(14_000) + b'{"vertexes": nope}\n' + _compact_steps(2)
+    result = analyze("-", "--json", stdin=log)
+    assert result.returncode == 2
+    assert "line 14001: invalid JSON" in result.stderr
+    document = json.loads(result.stdout)
+    assert "line 14001: invalid JSON" in document["error"]
+    assert len(document["steps"]) == document["summary"]["steps_total"] == 14_000
