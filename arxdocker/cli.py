@@ -76,15 +76,33 @@ def _fast_version(argv: list[str]) -> bool:
     return False
 
 
+# Commands whose arguments after `--` go to buildx as they are.
+_PASSTHROUGH_COMMANDS = frozenset({"build", "benchmark"})
+
+
+def parse_arguments(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The parser of the command being run, and the arguments.
+
+    Only the command's own module is imported: start-up stays fast, and one command's import
+    problem cannot break the others."""
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else "")
+    passthrough: list[str] | None = None
+    if command in _PASSTHROUGH_COMMANDS and "--" in argv:
+        # argparse takes `--` only right after CONTEXT; buildx's own args may follow any option.
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1 :]
+    args = parser.parse_args(argv)
+    if passthrough is not None:
+        args.context = [*(args.context or ["."]), *passthrough]
+    return parser, args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if _fast_version(argv):
         return 0
-    # Import only the command being run: start-up stays fast, and one command's import
-    # problem cannot break the others.
-    command = next((arg for arg in argv if not arg.startswith("-")), None)
-    parser = build_parser(command if command in COMMANDS else "")
-    args = parser.parse_args(argv)
+    parser, args = parse_arguments(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

@@ -129,3 +129,29 @@ def test_ci_cache_ref_is_lowered_for_the_registry(tmp_path: Path) -> None:
     assert request.request.cache.cache_to == (
         "type=registry,ref=ghcr.io/acme/cache/myapp:cache,mode=max,ignore-error=true",
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", ".", "--record", "r.json", "--", "--label", "qa=1"],
+        ["build", "--record", "r.json", ".", "--", "--label", "qa=1"],
+        ["build", ".", "--", "--label", "qa=1"],
+        ["benchmark", ".", "-n", "1", "--", "--label", "qa=1"],
+    ],
+)
+def test_buildx_args_after_double_dash_wherever_the_options_are(argv: list[str]) -> None:
+    from arxdocker.cli import parse_arguments
+
+    _, args = parse_arguments(argv)
+    assert split_positionals(args.context) == (".", ("--label", "qa=1"))
+
+
+def test_double_dash_without_a_context_builds_the_current_folder() -> None:
+    from arxdocker.cli import parse_arguments
+
+    _, args = parse_arguments(["build", "--progress", "quiet", "--", "--ssh", "default"])
+    assert split_positionals(args.context) == (".", ("--ssh", "default"))
+    # Other commands keep `--` as the end of options: a path that starts with a dash.
+    _, lint_args = parse_arguments(["lint", "--", "-odd.Dockerfile"])
+    assert "-odd.Dockerfile" in str(vars(lint_args))
