@@ -41,7 +41,11 @@ from arxdocker.progress.models import (
 )
 
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-_CI_TIMESTAMP = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ")
+# GitHub's downloaded logs: `2024-01-01T00:00:00.1234567Z `; GitLab runner 17+ (FF_TIMESTAMPS)
+# adds the stream, stdout or stderr, and `+` on a continued line: `…Z 00O `, `…Z 01E+ `.
+_CI_TIMESTAMP = re.compile(
+    rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z(?: [0-9a-f]{2}[OE]\+?)? "
+)
 _DIGEST = re.compile(rb"sha256:[0-9a-f]{64}\Z")
 # A run of log lines of one vertex (the backreference keeps the run to one `#N`), taken in one
 # C call; then the `#N 1.234 ` prefixes are cut from the whole run in another.
@@ -51,8 +55,10 @@ _LOG_PREFIX = re.compile(rb"^#\d+ \d+\.\d+ ?", re.MULTILINE)
 # it cached, then restarts it to download and extract its layers, and the plain printer ends it
 # with `DONE` after only lines like these (and no log line).
 _PULL = re.compile(rb"(?:extracting )?sha256:[0-9a-f]{64}(?: |\Z)")
-# Updates per SolveStatus.
+# Updates per SolveStatus, and log bytes: a run of log lines is taken whole (up to a read's
+# size), so a batch of them is cut by size too, or memory would grow with the log's output.
 _BATCH = 256
+_BATCH_LOG_BYTES = 4 * 1024 * 1024
 # A "line" longer than this without a newline is cut, so memory stays bounded.
 _MAX_LINE = 16 * 1024 * 1024
 
@@ -111,6 +117,7 @@ class _PlainReader:
         self.statuses: list[VertexStatus] = []
         self.logs: list[VertexLog] = []
         self.warnings: list[VertexWarning] = []
+        self.log_bytes = 0  # in self.logs
         self.previous_blank = True
         # BuildKit numbers each build's vertices from #1: a log of several builds (a CI job that
         # builds twice) gives each later build its own keys, `2:#5`, so none continues another.
@@ -135,6 +142,7 @@ class _PlainReader:
         self.statuses.clear()
         self.logs.clear()
         self.warnings.clear()
+        self.log_bytes = 0
         return status
 
     def feed(self, buf: bytes, end: int) -> Iterator[Event]:  # noqa: PLR0915 (one hot loop, inlined for speed)
@@ -190,8 +198,9 @@ class _PlainReader:
                     vertex.only_pulls = False
                     when = at_seconds(float(vertex.last_log_time))
                     self.logs.append(VertexLog(key, 1, data, when))
+                    self.log_bytes += len(data)
                     pos = run_end
-                    if len(self.logs) >= _BATCH:
+                    if len(self.logs) >= _BATCH or self.log_bytes >= _BATCH_LOG_BYTES:
                         yield self.batch()
                     continue
 

@@ -23,15 +23,27 @@ _PLAIN_RECORD = re.compile(rb"#\d+ \S")
 _CHUNK = 1024 * 1024
 
 
+# The first key of a rawjson SolveStatus object, on its first line (compact) or its second
+# (pretty-printed, `{` alone above it). Other JSON a CI job prints before the build is not one.
+_SOLVE_STATUS_KEY = re.compile(rb'\s*"(?:vertexes|statuses|logs|warnings)"\s*:')
+
+
 def detect_format(head: Iterable[bytes]) -> Format | None:
     """The format of the first BuildKit record among these lines, or None."""
+    opened = False  # the previous line was a lone `{`
     for line in head:
         if b"\0" in line:
             return None
-        cleaned = clean_line(line)
+        cleaned = clean_line(line).rstrip(b"\r\n")
+        if opened and cleaned.strip():
+            if _SOLVE_STATUS_KEY.match(cleaned):
+                return "rawjson"
+            opened = False
         if cleaned[:1] == b"{":
-            return "rawjson"
-        if _PLAIN_RECORD.match(cleaned):
+            if _SOLVE_STATUS_KEY.match(cleaned, 1):
+                return "rawjson"
+            opened = not cleaned[1:].strip()
+        elif _PLAIN_RECORD.match(cleaned):
             return "plain"
     return None
 
@@ -80,7 +92,7 @@ def read_events(stream: BinaryIO, fmt: str = "auto", *, name: str = "<log>") -> 
                 f"{name}: binary data, not a BuildKit progress log",
                 hint="save the build's output with --progress=plain or --progress=rawjson",
             )
-        detected = detect_format((line,))
+        detected = detect_format(head[-2:])
         if detected or len(head) >= _DETECT_MAX_LINES or size >= _DETECT_MAX_BYTES:
             break
     if not head or not any(line.strip() for line in head):

@@ -146,16 +146,23 @@ def test_chunk_boundaries_do_not_change_the_report(name: str, cuts: list[int]) -
     assert whole.summary.steps_total > 0
 
 
-@pytest.mark.parametrize("shape", ["rawjson", "rawjson-compact"])
-def test_rawjson_saved_from_a_ci_log_with_timestamps(shape: str, tmp_path: Path) -> None:
-    """GitHub's downloaded job logs prefix every line with a timestamp (and keep colours)."""
+@pytest.mark.parametrize("shape", ["plain", "rawjson", "rawjson-compact"])
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        b"2026-11-25T21:33:39.1234567Z ",  # GitHub's downloaded job logs
+        b"2026-11-25T21:33:39.123456Z 01E ",  # GitLab runner 17+ with FF_TIMESTAMPS
+        b"2026-11-25T21:33:39.123456Z 00O+ ",  # the same, a continued line
+    ],
+)
+def test_a_log_saved_from_a_ci_job_with_timestamps(
+    shape: str, stamp: bytes, tmp_path: Path
+) -> None:
+    """CI job logs prefix every line with a timestamp (and keep colours)."""
     source = FIXTURES / f"source-edit.{shape}.log"
     stamped = tmp_path / "job.log"
     stamped.write_bytes(
-        b"".join(
-            b"2026-11-25T21:33:39.1234567Z " + line
-            for line in source.read_bytes().splitlines(keepends=True)
-        )
+        b"".join(stamp + line for line in source.read_bytes().splitlines(keepends=True))
     )
     plain, ci = report_of(source), report_of(stamped)
     assert (ci.summary.steps_total, ci.summary.steps_cached) == (8, 5)
@@ -199,3 +206,20 @@ def test_a_failed_build_before_another_keeps_its_failure(tmp_path: Path) -> None
     report = report_of(both)
     assert report.summary.failed_step == "[test 2/2] RUN FAIL_TESTS=1 sh src/test.sh"
     assert report.exit_code == 1 and report.builds == 2
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        b'{"level":"info","msg":"starting job"}\n',  # a tool's JSON log line
+        b'$ cat build-info.json\n{\n  "version": "1.2.3"\n}\n',  # pretty JSON printed by the job
+    ],
+)
+def test_json_a_job_prints_before_a_plain_build_is_not_rawjson(
+    preamble: bytes, tmp_path: Path
+) -> None:
+    saved = tmp_path / "job.log"
+    saved.write_bytes(preamble + (FIXTURES / "warm.plain.log").read_bytes())
+    with saved.open("rb") as stream:
+        assert read_events(stream).format == "plain"
+    assert report_of(saved).summary.steps_cached == 8

@@ -107,3 +107,13 @@ def test_a_header_never_followed_by_work_does_not_count() -> None:
 def test_text_lines_between_records_are_kept() -> None:
     events = list(iter_plain([b"some text\n", b"#1 [internal] x\n", b"#1 DONE 0.0s\n"]))
     assert events[0] == TextLine("some text")
+
+
+def test_a_step_with_huge_output_is_batched_by_size() -> None:
+    """Runs of log lines are taken whole per read; a batch of them must not grow with the log."""
+    line = b"#5 1.000 " + b"x" * 90 + b"\n"
+    chunk = line * (1024 * 1024 // len(line))  # about 1 MiB, as the reader reads
+    head = b"#5 [2/2] RUN make\n"
+    events = iter_plain([head, *([chunk] * 24), b"#5 DONE 1.0s\n"])
+    biggest = max(sum(len(log.data) for log in getattr(e, "logs", ())) for e in events)
+    assert 0 < biggest <= 5 * 1024 * 1024
