@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from arxdocker import __version__
 from arxdocker.lint.model import Finding, LintFailure
@@ -14,7 +16,13 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _uri(path: str) -> str:
-    return path.removeprefix("./") if path != "-" else "stdin"
+    """A SARIF artifact URI: a relative path percent-encoded (a space or `#` in a folder name
+    would otherwise end the path), an absolute one as a `file://` URI."""
+    if path == "-":
+        return "stdin"
+    if PurePosixPath(path).is_absolute():
+        return PurePosixPath(path).as_uri()
+    return quote(path.removeprefix("./"), safe="/")
 
 
 def render_sarif(

@@ -230,7 +230,8 @@ def test_a_file_that_cannot_be_linted_is_in_sarif_and_github_output(project: Pat
     (notification,) = invocation["toolExecutionNotifications"]
     assert notification["message"]["text"] == "FROM requires either one or three arguments"
     location = notification["locations"][0]["physicalLocation"]
-    assert (location["artifactLocation"]["uri"], location["region"]["startLine"]) == (broken, 1)
+    uri = (project / "broken.Dockerfile").as_uri()
+    assert (location["artifactLocation"]["uri"], location["region"]["startLine"]) == (uri, 1)
     assert document["runs"][0]["results"]  # the other file's findings are still there
     code, out, _ = run(capsys, "lint", str(project), "--format", "github")
     assert code == 2
@@ -270,3 +271,23 @@ def test_weak_dockerignore_needs_a_copy_of_the_whole_context(tmp_path: Path, cap
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPY . .\n")
     code, out, _ = run(capsys, "lint", str(tmp_path), "--select", "ARX008", "--format", "json")
     assert code == 1 and [f["code"] for f in json.loads(out)] == ["ARX008"]
+
+
+def test_sarif_uris_are_encoded_relative_paths_or_file_uris(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    odd = tmp_path / "my app,v2#x"
+    odd.mkdir()
+    (odd / "Dockerfile").write_text(UNFRIENDLY)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "lint", "my app,v2#x", "--format", "sarif")
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert uris == {"my%20app%2Cv2%23x/Dockerfile"}
+    _, out, _ = run(capsys, "lint", str(odd), "--format", "sarif")
+    result = json.loads(out)["runs"][0]["results"][0]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == (odd / "Dockerfile").as_uri()
+    assert uri.startswith("file:///") and "%20" in uri
