@@ -33,6 +33,7 @@ from arxdocker.build.redact import Redactor, looks_secret, redact_report
 from arxdocker.build.request import BuildRequest
 from arxdocker.history.record import Record
 from arxdocker.progress.models import Event
+from arxdocker.render.figures import format_rate
 
 
 @dataclass
@@ -192,7 +193,7 @@ def gated(report: Report, exit_code: int, min_hit_rate: float | None) -> tuple[i
         return exit_code, None
     summary = report.summary
     return 1, (
-        f"cache hit rate {rate:.0%} is below --min-hit-rate {min_hit_rate:g}%: "
+        f"cache hit rate {format_rate(rate)} is below --min-hit-rate {min_hit_rate:g}%: "
         f"{summary.steps_built} of {summary.steps_total} steps rebuilt"
     )
 

@@ -8,12 +8,13 @@ from rich.text import Text
 
 from arxdocker.analysis.bake import BakeReport
 from arxdocker.analysis.report import Report
+from arxdocker.render.figures import format_rate
 from arxdocker.render.report_table import format_seconds
 
 
 def _rate(report: Report) -> str:
     rate = report.summary.hit_rate
-    return "-" if rate is None else f"{rate:.0%}"
+    return format_rate(rate)
 
 
 def _status(report: Report) -> Text:

@@ -16,7 +16,18 @@ def format_bytes(size: float | None) -> str:
 
 
 def format_rate(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate:.0%}"
+    """A hit rate, rounded to a whole percent unless that would read as all or none: 199 of 200
+    steps cached is 99.5%, not 100%."""
+    if rate is None:
+        return "-"
+    text = f"{rate:.0%}"
+    if (text == "100%" and rate < 1) or (text == "0%" and rate > 0):
+        text = f"{rate:.1%}"
+        if text == "100.0%":
+            return ">99.9%"
+        if text == "0.0%":
+            return "<0.1%"
+    return text
 
 
 def format_percent(fraction: float | None) -> str:

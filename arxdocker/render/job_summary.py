@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from arxdocker.analysis.bake import BakeReport
 from arxdocker.analysis.report import Report
+from arxdocker.render.figures import format_rate
 from arxdocker.render.report_table import format_seconds
 
 SLOWEST_SHOWN = 3
@@ -30,7 +31,7 @@ def _row(name: str, report: Report) -> str:
     cells = [
         name,
         f"{summary.steps_cached}/{summary.steps_total}",
-        "-" if rate is None else f"{rate:.0%}",
+        format_rate(rate),
         format_seconds(report.duration_s),
         "failed" if report.failed else "ok",
         _slowest(report),

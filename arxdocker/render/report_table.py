@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from arxdocker.analysis.report import Report, Step
+from arxdocker.render.figures import format_rate
 
 _STATUS_LABEL = {"cached": "CACHED", "built": "BUILT", "error": "ERROR", "canceled": "CANCELED"}
 
@@ -83,7 +84,7 @@ class ReportSummary:
                 else "arx.rate.poor"
             )
             line.append(
-                f"{summary.steps_cached}/{summary.steps_total} steps cached ({rate:.0%})",
+                f"{summary.steps_cached}/{summary.steps_total} steps cached ({format_rate(rate)})",
                 style=style,
             )
         if report.duration_s is not None:
