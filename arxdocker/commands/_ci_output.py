@@ -36,16 +36,26 @@ def publish(
                 file=sys.stderr,
             )
     if ci.annotations:
-        annotation = failure_annotation(report, dockerfiles, text_lines, cwd)
+        # GitHub places an annotation by its path from the repository's root, which is not the
+        # current folder in a job with `working-directory:`.
+        workspace = os.environ.get("GITHUB_WORKSPACE")
+        root = Path(workspace) if workspace and Path(workspace).is_dir() else cwd
+        annotation = failure_annotation(report, dockerfiles, text_lines, cwd, root=root)
         if annotation:
             annotations_to.write(annotation)
             annotations_to.flush()
 
 
 def failure_annotation(
-    report: BakeReport, dockerfiles: dict[str, Path], text_lines: list[str], cwd: Path
+    report: BakeReport,
+    dockerfiles: dict[str, Path],
+    text_lines: list[str],
+    cwd: Path,
+    *,
+    root: Path | None = None,
 ) -> str | None:
-    """`::error file=…,line=N::` at the failing instruction, or None when nothing failed."""
+    """`::error file=…,line=N::` at the failing instruction, or None when nothing failed. The
+    file is named from `root` (the repository's), when it holds it, else from `cwd`."""
     from arxdocker.analysis.failure_line import instruction_line, snippet_location
     from arxdocker.render.github_annotations import error_annotation
 
@@ -68,8 +78,12 @@ def failure_annotation(
             line = instruction_line(dockerfile.read_text(encoding="utf-8"), step)
         except OSError:
             line = None
+    dockerfile = dockerfile.resolve()
+    base = root.resolve() if root is not None else cwd
+    if not dockerfile.is_relative_to(base):
+        base = cwd
     try:
-        shown = os.path.relpath(dockerfile, cwd)
+        shown = os.path.relpath(dockerfile, base)
     except ValueError:
         shown = str(dockerfile)
     message = failure.error or total.error or "the build failed"
