@@ -49,6 +49,7 @@ KEYS: dict[str, tuple[type, str]] = {
 }
 # String keys naming a file: an empty string is a mistake, not "the default".
 _PATH_KEYS = ("file", "history", "touch")
+_CACHE_KEYS = ("cache", "cache_from", "cache_to")
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,45 @@ def _validated(table: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]
         ):
             raise ArxError(f"{path}: {prefix}{key} must be {_kind_name(kind)}")
         if kind is dict:
-            value = {str(k): str(v) for k, v in value.items()}
+            value = {
+                str(k): _build_arg_text(v, f"{path}: {prefix}{key}.{k}") for k, v in value.items()
+            }
+        if key in _CACHE_KEYS:
+            value = [_local_cache_from(path.parent, spec) for spec in value]
         if key == "min_hit_rate":
             parse_percent(value, f"{path}: {prefix}{key}", upper=100)
         if key in _PATH_KEYS and not value.strip():
             raise ArxError(f"{path}: {prefix}{key} must name a file, not an empty string")
         result[key] = value
     return result
+
+
+def _build_arg_text(value: object, where: str) -> str:
+    """A build arg's value as buildx gets it: TOML's true is `true` (not Python's `True`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise ArxError(f"{where} must be a string, a number or a boolean, not {_type_name(value)}")
+
+
+def _local_cache_from(folder: Path, spec: str) -> str:
+    """A local cache's folder, relative to the config file: not to wherever arxdocker runs."""
+    if spec.startswith("local:"):
+        directory = spec[len("local:") :]
+        return (
+            f"local:{folder / directory}"
+            if directory and not Path(directory).is_absolute()
+            else spec
+        )
+    fields = spec.split(",")
+    if "type=local" not in fields:
+        return spec
+    for index, item in enumerate(fields):
+        name, sep, value = item.partition("=")
+        if sep and name in ("src", "dest") and value and not Path(value).is_absolute():
+            fields[index] = f"{name}={folder / value}"
+    return ",".join(fields)
 
 
 def _type_name(value: object) -> str:

@@ -32,7 +32,7 @@ def test_pyproject_defaults_and_target_overrides(tmp_path: Path) -> None:
     assert base.get("build_args") == {"PYTHON": "3.12", "MODE": "prod"}
     assert base.get("min_hit_rate") == 80.0
     test = load_config(tmp_path, "test")
-    assert test.get("cache") == ["local:.cache/test", "inline"]
+    assert test.get("cache") == [f"local:{tmp_path}/.cache/test", "inline"]
     assert test.get("min_hit_rate") == 50.5
     assert test.get("build_args") == {"PYTHON": "3.12", "MODE": "prod"}
 
@@ -96,3 +96,35 @@ def test_the_lint_table_belongs_to_lint_and_is_not_an_unknown_key(tmp_path: Path
         '[tool.arxdocker]\nmin_hit_rate = 70\n[tool.arxdocker.lint]\nselect = ["ARX001"]\n'
     )
     assert load_config(tmp_path, None).values == {"min_hit_rate": 70.0}
+
+
+def test_local_cache_folders_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    """Not to the folder arxdocker runs in: CI may build the context from anywhere."""
+    (tmp_path / "arxdocker.toml").write_text(
+        'cache = ["local:.cache/bk", "local:/abs/bk", "registry:reg/app:cache"]\n'
+        'cache_from = ["type=local,src=.cache/in", "type=registry,ref=reg/x:c"]\n'
+        'cache_to = ["type=local,dest=out,mode=max"]\n'
+    )
+    config = load_config(tmp_path, None)
+    assert config.get("cache") == [
+        f"local:{tmp_path}/.cache/bk",
+        "local:/abs/bk",
+        "registry:reg/app:cache",
+    ]
+    assert config.get("cache_from") == [
+        f"type=local,src={tmp_path}/.cache/in",
+        "type=registry,ref=reg/x:c",
+    ]
+    assert config.get("cache_to") == [f"type=local,dest={tmp_path}/out,mode=max"]
+
+
+def test_build_arg_values_are_what_buildx_would_get(tmp_path: Path) -> None:
+    (tmp_path / "arxdocker.toml").write_text(
+        "build_args = { ON = true, OFF = false, N = 3, V = 3.12, S = 'x' }\n"
+    )
+    assert load_config(tmp_path, None).get("build_args") == {
+        "ON": "true", "OFF": "false", "N": "3", "V": "3.12", "S": "x",
+    }  # fmt: skip
+    (tmp_path / "arxdocker.toml").write_text("build_args = { C = [1] }\n")
+    with pytest.raises(ArxError, match=r"build_args.C must be a string, a number or a boolean"):
+        load_config(tmp_path, None)
