@@ -71,7 +71,8 @@ class _Totals:
     built: int = 0
     failed: int = 0
     canceled: int = 0
-    unfinished: int = 0  # still running when the events ended
+    unfinished: int = 0  # instruction steps still running (or only announced) at the end
+    unfinished_internal: int = 0  # other vertices: `[internal] load build context`, exporters
     failed_step: str | None = None
     failure: Failure | None = None
     slowest: list[tuple[float, int, Step]] = field(default_factory=list)
@@ -162,8 +163,11 @@ class ReportBuilder:
         error = self._error
         if error is None and totals.failure is not None:
             error = totals.failure.error
-        if error is None and self._saved_log and (totals.unfinished or self._log_cut):
-            error = unfinished_error(totals.unfinished, cut=self._log_cut)
+        unfinished = totals.unfinished or totals.unfinished_internal
+        if error is None and self._saved_log and (unfinished or self._log_cut):
+            error = unfinished_error(
+                totals.unfinished, cut=self._log_cut, internal=totals.unfinished_internal
+            )
         if error is None and self._saved_log:
             error = self._cut_after_a_step()
         return Report(
@@ -231,7 +235,11 @@ class ReportBuilder:
         if len(self._settled) > 4 * self._settle_after:
             self._settled.popitem(last=False)
         if not (state.error or state.cached or state.completed is not None):
-            self._totals.unfinished += 1  # started or only announced; a finished build has none
+            # started or only announced; a finished build has none
+            if _STEP_NAME.match(state.name):
+                self._totals.unfinished += 1
+            else:
+                self._totals.unfinished_internal += 1
         step = _step_from(state, bake=self._bake, clock=self._absolute_time)
         if step is None:
             return None
@@ -301,11 +309,17 @@ class ReportBuilder:
 UNFINISHED = "the log ends before the build does"
 
 
-def unfinished_error(count: int, *, cut: bool = False) -> str:
-    never = f"{count} step{'s' * (count != 1)} never finished"
+def unfinished_error(count: int, *, cut: bool = False, internal: int = 0) -> str:
+    """Why a saved log reads as cut off: its instruction steps that never finished, else
+    BuildKit's own (`[internal] load build context`, an export), and a JSON object cut off."""
+    never = ""
+    if count:
+        never = f"{count} step{'s' * (count != 1)} never finished"
+    elif internal:
+        never = f"{internal} of BuildKit's internal steps never finished"
     if not cut:
         return f"{UNFINISHED} ({never})"
-    return f"{UNFINISHED} (its last JSON object is cut off{', and ' + never if count else ''})"
+    return f"{UNFINISHED} (its last JSON object is cut off{', and ' + never if never else ''})"
 
 
 def _stage_of(step: Step) -> tuple[object, ...]:

@@ -192,3 +192,13 @@ def test_two_bake_runs_in_one_plain_log_keep_both_runs_steps() -> None:
     assert twice.builds == 2
     assert twice.summary.steps_total == 2 * once.summary.steps_total == 20
     assert twice.summary.steps_cached == 2 * once.summary.steps_cached
+
+
+def test_a_cut_off_log_counts_instruction_steps_apart_from_internal_ones() -> None:
+    moment = at_seconds(1.0)
+    running = SolveStatus((Vertex("#1", "[internal] load build context", started_at=moment),))
+    assert _saved(running) == (
+        "the log ends before the build does (1 of BuildKit's internal steps never finished)"
+    )
+    step = SolveStatus((Vertex("#2", "[2/3] RUN make", started_at=moment),))
+    assert _saved(running, step) == "the log ends before the build does (1 step never finished)"
