@@ -26,7 +26,14 @@ from arxdocker.analysis.model import (
 )
 from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.progress.groups import ProgressGroups
-from arxdocker.progress.models import Event, LogCut, TextLine, Vertex, build_number
+from arxdocker.progress.models import (
+    Event,
+    LogCut,
+    TextLine,
+    Vertex,
+    build_number,
+    vertex_digest,
+)
 
 LOG_TAIL_LINES = 10
 _LOG_TAIL_BYTES = 16 * 1024
@@ -97,8 +104,12 @@ class ReportBuilder:
         self._step_identities: OrderedDict[tuple[object, ...], None] = OrderedDict()
         self._order = 0
         self._bake = False
-        self._first_start: float | None = None
+        self._first_start: float | None = None  # of the build the log is at
         self._last_end: float | None = None
+        # A log of several builds: the wall time is the sum of theirs, not the span from the
+        # first's start to the last's end, which holds the time between them.
+        self._clock_build = 1
+        self._earlier_builds_s = 0.0
         self._error: str | None = None
         self._log_cut = False  # the reader found the log's last record cut off
         self._warnings = 0
@@ -159,7 +170,7 @@ class ReportBuilder:
         totals = self._totals
         duration = None
         if self._first_start is not None and self._last_end is not None:
-            duration = max(0.0, self._last_end - self._first_start)
+            duration = self._earlier_builds_s + max(0.0, self._last_end - self._first_start)
         error = self._error
         if error is None and totals.failure is not None:
             error = totals.failure.error
@@ -215,6 +226,11 @@ class ReportBuilder:
         state.cached = state.cached or vertex.cached
         state.error = vertex.error
         if self._absolute_time:
+            if key[:1].isdigit() and build_number(key) > self._clock_build:
+                if self._first_start is not None and self._last_end is not None:
+                    self._earlier_builds_s += max(0.0, self._last_end - self._first_start)
+                self._first_start = self._last_end = None
+                self._clock_build = build_number(key)
             if started is not None and (self._first_start is None or started < self._first_start):
                 self._first_start = started
             if completed is not None and (self._last_end is None or completed > self._last_end):
@@ -365,7 +381,7 @@ def _step_from(state: _VertexState, *, bake: bool, clock: bool) -> Step | None:
         status=status,
         duration_s=duration,
         cacheable=not parsed.is_base,
-        digest=state.digest if state.digest.startswith("sha256:") else None,
+        digest=vertex_digest(state.digest),
         error=state.error if status == "error" else None,
         log_tail=log_tail,
         started=state.started if clock else None,

@@ -89,8 +89,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"arxdocker: note: {saved_log_hint()}", file=sys.stderr)
     if report.builds > 1:
         print(
-            f"arxdocker: note: {name} holds {report.builds} builds (BuildKit numbers each one's "
-            "steps from #1): their steps are kept apart in one report",
+            f"arxdocker: note: {name} holds {report.builds} builds: their steps are kept apart "
+            "in one report, and its wall time is the sum of theirs",
             file=sys.stderr,
         )
     if _cut_off(report):

@@ -136,7 +136,14 @@ Event = SolveStatus | TextLine
 
 
 def build_number(vertex: str) -> int:
-    """Which build of a log a vertex id belongs to. A plain log of several builds (each numbered
-    from #1 by BuildKit) gives a later build's vertices ids like `2:#5`; any other id is 1."""
-    number, colon, _ = vertex.partition(":#")
+    """Which build of a log a vertex id belongs to. A log of several builds gives a later build's
+    vertices ids like `2:#5` (plain: BuildKit numbers each build from #1) or `2:sha256:…`
+    (rawjson: a step two builds share has one digest); any other id is 1."""
+    number, colon, _ = vertex.partition(":")
     return int(number) if colon and number.isdigit() else 1
+
+
+def vertex_digest(vertex: str) -> str | None:
+    """The BuildKit digest of a vertex id (`sha256:…`, `2:sha256:…`); None for plain's `#5`."""
+    digest = vertex.partition(":")[2] if vertex[:1].isdigit() else vertex
+    return digest if digest.startswith("sha256:") else None

@@ -10,7 +10,9 @@ of one object, whatever the length of the log.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -23,7 +25,67 @@ MAX_OBJECT_BYTES = 64 * 1024 * 1024
 
 
 def iter_rawjson(chunks: Iterable[bytes]) -> Iterator[Event]:
-    """Yield events from rawjson output, given as bytes chunks of any size (lines too)."""
+    """Yield events from rawjson output, given as bytes chunks of any size (lines too).
+
+    A log of several builds (a CI job that builds twice) gives each later build's vertex ids a
+    prefix, `2:sha256:…`, as the plain reader does: a step both builds share has one digest,
+    and must not be read as one step."""
+    builds = _BuildSplitter()
+    for event in _events(chunks):
+        yield builds.apply(event) if isinstance(event, SolveStatus) else event
+
+
+# The first vertex of every build (bake's own, then one per target, `[app internal] load …`).
+_BUILD_STARTS = ("[internal] load build definition", "[internal] load local bake definitions")
+# An instruction step's name, `[app linux/amd64 build 2/6] RUN make`.
+_STEP_NAME = re.compile(r"\[[^\]]*\d+/\d+\] ")
+
+
+class _BuildSplitter:
+    """Says which build of the log each update belongs to, and renames later builds' ids.
+
+    A build starts with its definition vertex (bake's, or the Dockerfile's). BuildKit shows it
+    again within a build (restarted, or resent), and a `# syntax=` frontend loads a second one,
+    all before any instruction step; so a definition vertex counts as a new build only after an
+    instruction step, and only when it is new or shown with another start time (bake's has one
+    digest in every run while its files are alike)."""
+
+    def __init__(self) -> None:
+        self.build = 1
+        self.starts: dict[str, datetime | None] = {}  # the current build's definition vertices
+        self.step_seen = False  # an instruction step since the last definition vertex
+
+    def apply(self, status: SolveStatus) -> SolveStatus:
+        for vertex in status.vertexes:
+            name = vertex.name
+            if name.startswith(_BUILD_STARTS):
+                known = vertex.digest in self.starts
+                if self.step_seen and (
+                    not known or self.starts[vertex.digest] != vertex.started_at
+                ):
+                    self.build += 1
+                    self.starts = {}
+                    self.step_seen = False
+                self.starts[vertex.digest] = vertex.started_at
+            elif not self.step_seen and _STEP_NAME.match(name):
+                self.step_seen = True
+        if self.build == 1:
+            return status
+        prefix = f"{self.build}:"
+        return SolveStatus(
+            tuple(
+                msgspec.structs.replace(
+                    v, digest=prefix + v.digest, inputs=tuple(prefix + i for i in v.inputs)
+                )
+                for v in status.vertexes
+            ),
+            tuple(msgspec.structs.replace(s, vertex=prefix + s.vertex) for s in status.statuses),
+            tuple(msgspec.structs.replace(g, vertex=prefix + g.vertex) for g in status.logs),
+            tuple(msgspec.structs.replace(w, vertex=prefix + w.vertex) for w in status.warnings),
+        )
+
+
+def _events(chunks: Iterable[bytes]) -> Iterator[Event]:
     pending = b""
     line = 1  # the line number of pending's first byte, for error messages
     cut: ProgressParseError | None = None  # a one-line object cut off, not yet known to be last

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -223,3 +224,37 @@ def test_json_a_job_prints_before_a_plain_build_is_not_rawjson(
     with saved.open("rb") as stream:
         assert read_events(stream).format == "plain"
     assert report_of(saved).summary.steps_cached == 8
+
+
+@pytest.mark.parametrize("shape", ["rawjson", "rawjson-compact"])
+def test_a_rawjson_log_of_two_builds_keeps_them_apart(shape: str, tmp_path: Path) -> None:
+    """A CI job that builds twice: the warm build's steps share digests with the cold one's."""
+    cold, warm = (FIXTURES / f"{name}.{shape}.log" for name in ("cold", "warm"))
+    both = tmp_path / "job.log"
+    both.write_bytes(cold.read_bytes() + warm.read_bytes())
+    first, second, joined = report_of(cold), report_of(warm), report_of(both)
+    assert joined.builds == 2
+    assert joined.summary.steps_total == first.summary.steps_total + second.summary.steps_total
+    assert joined.summary.steps_cached == second.summary.steps_cached == 8
+    assert first.duration_s is not None and second.duration_s is not None
+    assert joined.duration_s == pytest.approx(first.duration_s + second.duration_s)
+    assert [s.digest for s in joined.steps] == [s.digest for s in (*first.steps, *second.steps)]
+
+
+def test_one_build_with_a_syntax_frontend_is_one_build() -> None:
+    """`# syntax=` loads the Dockerfile twice, and BuildKit resends vertices: no new build."""
+    from arxdocker.progress.models import SolveStatus, Vertex, at_seconds
+
+    def shown(digest: str, name: str, started: float) -> SolveStatus:
+        return SolveStatus((Vertex(digest, name, started_at=at_seconds(started)),))
+
+    definition = "[internal] load build definition from Dockerfile"
+    events = [
+        shown("sha256:a", definition, 1.0),
+        shown("sha256:b", definition, 2.0),  # the frontend image's own load
+        shown("sha256:c", "[2/2] RUN make", 3.0),
+        shown("sha256:b", definition, 2.0),  # resent
+    ]
+    lines = [msgspec.json.encode(event) + b"\n" for event in events]
+    report = build_report(iter_rawjson(lines), "rawjson")
+    assert report.builds == 1
