@@ -100,3 +100,14 @@ def cache_ref_problem(ref: str) -> str | None:
     if re.fullmatch(rf"{_REPOSITORY}:[\w][\w.-]*", ref):
         return f"--cache-ref {ref!r} has a tag; give the prefix, arxdocker adds <target>:cache"
     return f"--cache-ref {ref!r} is not a registry repository (such as ghcr.io/acme/cache)"
+
+
+
+def registry_host(ref: str) -> str:
+    """The registry a cache prefix is pushed to, the one CI must log in to, as docker reads a
+    reference. A CI variable in the first component (`$CI_REGISTRY_IMAGE/cache`) is kept as it
+    is: only the CI knows its value."""
+    from arxdocker.analysis.doctor import registry_of
+
+    first = ref.partition("/")[0]
+    return first if "$" in first else registry_of(ref)

@@ -33,7 +33,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--cache-ref",
         metavar="PREFIX",
         help="the registry prefix for cache, lower case, no tag, e.g. ghcr.io/acme/cache "
-        "(default: the provider's own registry, lowered on GitHub)",
+        "(default: the provider's own registry, lowered on GitHub); the job logs in to its "
+        "registry with the job's token, or for another registry with CI secrets the workflow "
+        "names",
     )
     init.add_argument(
         "--bake", action="store_true", help="run `arxdocker bake` instead of `arxdocker build`"

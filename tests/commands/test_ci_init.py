@@ -26,7 +26,18 @@ def schema_check(provider: str, path: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("provider", ["github", "gitlab"])
-@pytest.mark.parametrize("extra", [[], ["--bake"], ["--cache-ref", "registry.example/team/c"]])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        [],
+        ["--bake"],
+        ["--cache-ref", "registry.example/team/c"],
+        ["--cache-ref", "ghcr.io/acme/cache"],
+        ["--cache-ref", "acme/cache", "--bake"],  # Docker Hub
+        ["--cache-ref", "localhost:5000/cache"],
+        ["--cache-ref", "$CI_REGISTRY_IMAGE/cache"],
+    ],
+)
 def test_every_workflow_is_valid_for_its_provider(
     provider: str, extra: list[str], tmp_path: Path
 ) -> None:
@@ -77,7 +88,10 @@ def test_gitlab_bake_workflow_with_a_given_ref() -> None:
     assert text.startswith("# .gitlab-ci.yml")
     assert "ARXDOCKER_CACHE_REF: r.example/c" in text
     assert "    - arxdocker bake --progress plain" in text
-    assert '--password-stdin "$CI_REGISTRY"' in text
+    # r.example is not the project's registry: the job logs in there, with variables it names
+    assert '--password-stdin "r.example"' in text
+    assert '"$CI_REGISTRY"' not in text
+    assert "create the CI/CD variables" in text
 
 
 def test_ci_without_a_subcommand_is_a_usage_error() -> None:
