@@ -5,7 +5,8 @@ then by vertex digest: an edited instruction shows as one step removed and one a
 image shared by stages pairs up whichever stage BuildKit named it after. Base-image steps (FROM)
 never count as a status change. Pairs come regressions first: steps that stopped hitting the cache
 or failed, then steps added or removed, then steps that started hitting it, then the unchanged;
-within each group the biggest slowdown first.
+within each group the biggest slowdown first. `mismatch` says when the two builds are of different
+targets or Dockerfiles, which `compare` and `check` warn about (and compare all the same).
 """
 
 from __future__ import annotations
@@ -124,6 +125,32 @@ def compare(before: RecordView, after: RecordView) -> Comparison:
     order = {id(pair): position for position, pair in enumerate(pairs)}
     pairs.sort(key=lambda pair: (_RANK[pair.change], -(pair.time_delta_s or 0.0), order[id(pair)]))
     return Comparison(before, after, tuple(pairs), _deltas(before, after))
+
+
+def mismatch(baseline: RecordView, candidate: RecordView) -> str | None:
+    """One line when `candidate` is of another target or Dockerfile than `baseline`, else None.
+
+    A record without a Dockerfile path (hand-written, or from an older arxdocker) is not said to
+    differ in it; no target is the Dockerfile's last stage, which another target does differ from.
+    """
+    target = candidate.target != baseline.target
+    dockerfile = (
+        baseline.dockerfile is not None
+        and candidate.dockerfile is not None
+        and candidate.dockerfile != baseline.dockerfile
+    )
+    if not (target or dockerfile):
+        return None
+
+    def what(view: RecordView) -> str:
+        parts = []
+        if target:
+            parts.append("the default target" if view.target is None else f"target {view.target!r}")
+        if dockerfile:
+            parts.append(f"Dockerfile {view.dockerfile!r}")
+        return " of ".join(parts)
+
+    return f"comparing {what(candidate)} with a baseline of {what(baseline)}"
 
 
 def _pair_steps(before: tuple[Step, ...], after: tuple[Step, ...]) -> list[StepPair]:

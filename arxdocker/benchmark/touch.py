@@ -32,6 +32,20 @@ def touch_setting(context: Path, flag: str | None, target: str | None) -> tuple[
     return None
 
 
+def touch_path(context: Path, touched: str, said_by: str = "--touch") -> Path:
+    """`touched` in `context` (the folder the build reads), refused when it resolves outside it:
+    a `..`, an absolute path or a symlink that leads out would edit a file the build never sees,
+    and one a benchmark has no business changing."""
+    root = context.resolve()
+    path = context / touched
+    if not path.resolve().is_relative_to(root):
+        raise ArxError(
+            f"{said_by}: {touched} is outside the build context {root}",
+            hint="name a file in the build context, relative to it",
+        )
+    return path
+
+
 class Touch:
     def __init__(self, path: Path, said_by: str = "--touch") -> None:
         if not path.is_file():

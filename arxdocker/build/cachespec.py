@@ -6,7 +6,7 @@
 | `local:DIR`        | from `type=local,src=DIR`; to a fresh `dest`, swapped into DIR on success |
 | `inline`           | to `type=inline`; from `type=registry,ref=<first tag>`                |
 | `gha[:SCOPE]`      | `type=gha,scope=SCOPE` both ways (`mode=max` on export)               |
-| `none`             | nothing, and config defaults are dropped                              |
+| `none`             | nothing, and config defaults are dropped; alone (see `require_none_alone`) |
 
 A full BuildKit spec (anything with `=`) passes through untouched. Pure functions only.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from arxdocker.errors import ArxError
@@ -132,6 +133,14 @@ def expand(
         f"unknown cache shorthand {shorthand!r}",
         hint=f"use one of {', '.join(SHORTHANDS)}, or full specs with --cache-from/--cache-to",
     )
+
+
+def require_none_alone(shorthands: Sequence[str]) -> None:
+    """`--cache none` with another `--cache` is a usage error: dropping the other one without a
+    word (or keeping it, and the config's cache with it) would both surprise someone."""
+    nones = sum(1 for item in shorthands if item.strip().lower() == "none")
+    if nones and nones < len(shorthands):
+        raise ArxError("--cache none cannot be combined with other --cache values")
 
 
 def plan(

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arxdocker.build.cachespec import CachePlan, plan, require_gha_environment
+from arxdocker.build.cachespec import (
+    CachePlan,
+    plan,
+    require_gha_environment,
+    require_none_alone,
+)
 from arxdocker.build.config import DEFAULT_HISTORY, BuildConfig, load_config
 from arxdocker.build.options import BuildOptions
 from arxdocker.build.redact import Redactor, looks_secret
@@ -155,6 +160,7 @@ def make_settings(args: Any, environ: Mapping[str, str], *, stderr_is_tty: bool)
 
 
 def _cache_plan(args: Any, config: BuildConfig, tags: tuple[str, ...]) -> CachePlan:
+    require_none_alone(args.cache)
     shorthands = list(args.cache) or list(config.get("cache", []))
     cache_from = list(args.cache_from) or list(config.get("cache_from", []))
     cache_to = list(args.cache_to) or list(config.get("cache_to", []))

@@ -72,7 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--touch",
         metavar="PATH",
-        help="the file the incremental scenario changes, relative to CONTEXT "
+        help="the file the incremental scenario changes, relative to CONTEXT and inside it "
         '(default: touch = "PATH" in the context\'s [tool.arxdocker] or arxdocker.toml)',
     )
     parser.add_argument("--json", action="store_true", help="print arxdocker.benchmark/v1 JSON")
@@ -92,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from arxdocker.analysis.benchmark import by_scenario
     from arxdocker.benchmark.interrupts import interrupts_raise
     from arxdocker.benchmark.runner import run_build
+    from arxdocker.benchmark.touch import touch_path as resolve_touch
     from arxdocker.benchmark.touch import touch_setting, touching
     from arxdocker.build.request import context_folder, split_positionals
     from arxdocker.errors import ArxError
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             "--scenarios cold,warm",
         )
     touched, said_by = setting or (None, "--touch")
-    touch_path = Path(context, touched) if touched else None
+    touch_path = resolve_touch(Path(context), touched, said_by) if touched else None
     build_args = _build_parser().parse_args([])
     for name in BUILD_OPTIONS:
         setattr(build_args, name, getattr(args, name))

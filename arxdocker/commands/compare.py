@@ -3,6 +3,8 @@ its time change, regressions first; then the changes in duration, hit rate, imag
 
 A and B name builds from the history: `last`, `last~N` (N builds before the last), a build id or
 its prefix (see `arxdocker history`), or a record file written by `arxdocker build --record FILE`.
+When B is of another target or Dockerfile than A, they are compared all the same, with a warning
+on stderr.
 
 exit codes: 0 compared; 2 a build cannot be found or read.
 """
@@ -10,6 +12,10 @@ exit codes: 0 compared; 2 a build cannot be found or read.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arxdocker.history.view import RecordView
 
 EPILOG = """\
 examples:
@@ -27,6 +33,18 @@ def add_history_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def warn_mismatch(baseline: RecordView, candidate: RecordView) -> None:
+    """A one-line warning on stderr when the two builds are of different targets or
+    Dockerfiles: they are compared all the same."""
+    from arxdocker.analysis.compare import mismatch
+
+    message = mismatch(baseline, candidate)
+    if message:
+        import sys
+
+        print(f"arxdocker: warning: {message}", file=sys.stderr)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("a", metavar="A", help="the earlier build (last~N, id or record file)")
@@ -40,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     from arxdocker.history.refs import history_path, resolve
 
     history = history_path(args.history)
-    comparison = compare(resolve(args.a, history), resolve(args.b, history))
+    before, after = resolve(args.a, history), resolve(args.b, history)
+    warn_mismatch(before, after)
+    comparison = compare(before, after)
     if args.json:
         import json
         import sys

@@ -40,11 +40,12 @@ def _cache_plan(
 ) -> tuple[str | None, tuple[str, ...], tuple[str, ...], str | None]:
     from pathlib import Path
 
-    from arxdocker.build.cachespec import plan
+    from arxdocker.build.cachespec import plan, require_none_alone
     from arxdocker.build.config import load_config
 
     config = load_config(Path(args.context), None)
     tags = tuple(config.get("tags", ()))
+    require_none_alone(args.cache or ())
     if args.cache:
         chosen = plan(tuple(args.cache), tags=tags, staging_suffix="doctor")
         source = "--cache"

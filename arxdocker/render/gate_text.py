@@ -1,4 +1,7 @@
-"""`arxdocker check` as text: one line when the gate passes, one line per breach when it fails."""
+"""`arxdocker check` as text: one line when the gate passes, one line per breach when it fails.
+
+A threshold whose figure is missing from a record is named as not checked either way: on the
+passing line, or on a line of its own after the breaches."""
 
 from __future__ import annotations
 
@@ -33,16 +36,18 @@ def breach_line(verdict: Verdict) -> str:
 
 def result_lines(result: GateResult) -> list[str]:
     pair = f"{result.candidate.id} against baseline {result.baseline.id}"
+    unchecked = ", ".join(v.option for v in result.verdicts if not v.checked)
     if result.passed:
         checked = [_figures(v) for v in result.verdicts if v.checked]
-        unchecked = [v.option for v in result.verdicts if not v.checked]
-        tail = f"; not checked (no figure): {', '.join(unchecked)}" if unchecked else ""
+        tail = f"; not checked (no figure): {unchecked}" if unchecked else ""
         lines = [f"check passed: {pair}: {'; '.join(checked) or 'no thresholds'}{tail}"]
     else:
         lines = [f"check failed: {pair}"]
         if result.candidate_failed:
             lines.append(f"  the candidate build's status is {result.candidate.status}")
         lines.extend(f"  {breach_line(verdict)}" for verdict in result.breaches)
+        if unchecked:
+            lines.append(f"  not checked (no figure): {unchecked}")
     if result.baseline.status != "ok":
         lines.append(
             f"  note: the baseline build's status is {result.baseline.status}: its time and hit "
