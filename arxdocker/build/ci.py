@@ -102,7 +102,6 @@ def cache_ref_problem(ref: str) -> str | None:
     return f"--cache-ref {ref!r} is not a registry repository (such as ghcr.io/acme/cache)"
 
 
-
 def registry_host(ref: str) -> str:
     """The registry a cache prefix is pushed to, the one CI must log in to, as docker reads a
     reference. A CI variable in the first component (`$CI_REGISTRY_IMAGE/cache`) is kept as it
