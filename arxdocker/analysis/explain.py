@@ -59,11 +59,13 @@ class RootCause:
 
     @property
     def cost_s(self) -> float:
-        return sum(step.duration_s or 0.0 for step in (*self.steps, *self.cascades))
+        rebuilt = (*(s for s in self.steps if s.status != "cached"), *self.cascades)
+        return sum(step.duration_s or 0.0 for step in rebuilt)
 
     @property
     def rebuilt(self) -> int:
-        return sum(step.cacheable for step in self.steps) + len(self.cascades)
+        own = sum(step.cacheable and step.status != "cached" for step in self.steps)
+        return own + len(self.cascades)
 
     def headline(self) -> str:
         """`src/app.py changed (COPY . . at line 7)`: what changed, and where."""
@@ -184,11 +186,16 @@ def explain(after: BuildFacts, before: BuildFacts | None) -> Explanation:
             cascades.setdefault(found, []).append(step)
         else:
             pending.append(step)
-    # What no changed parent explains starts a chain of its own: a changed base image, or no cache.
-    for step in pending:
-        if not _built_parent(step, parents):
-            on_image = base is not None and _on_image(step, base, after)
-            rest["base-image" if on_image else "no-cache"].append(step)
+    # What no changed parent explains starts a chain of its own: sources a cached COPY brought
+    # in, a changed base image, or no cache.
+    unexplained = [step for step in pending if not _built_parent(step, parents)]
+    others = _cached_copy_causes(
+        unexplained, parents, after, before, causes=causes, cascades=cascades
+    )
+    for step in others:
+        on_image = base is not None and _on_image(step, base, after)
+        rest["base-image" if on_image else "no-cache"].append(step)
+    root_of.update((s.id, i) for i, found in cascades.items() for s in found)
     if base is not None and rest["base-image"]:
         ref, old, new, from_step = base
         cause = RootCause("base-image", (from_step,), old=old, new=new, names=(ref,))
@@ -221,9 +228,10 @@ def _reasons(causes: list[RootCause]) -> dict[str, str]:
     reasons: dict[str, str] = {}
     for cause in causes:
         for step in cause.steps:
-            if step.cacheable:
+            if step.cacheable and step.status != "cached":
                 reasons[step.id] = cause.headline()
-        first = next((s for s in cause.steps if s.cacheable), None)
+        # A cached first step (its twin in the same bake ran) rebuilt nothing itself: say why.
+        first = next((s for s in cause.steps if s.cacheable and s.status != "cached"), None)
         for step in cause.cascades:
             if first is None or cause.kind in ("base-image", "no-cache"):
                 reasons[step.id] = cause.headline()
@@ -249,6 +257,56 @@ def _with_cascades(cause: RootCause, steps: list[Step]) -> RootCause:
         unique,
         cause.text,
     )
+
+
+def _cached_copy_causes(
+    steps: list[Step],
+    parents: dict[str, list[Step]],
+    after: BuildFacts,
+    before: BuildFacts | None,
+    *,
+    causes: list[RootCause],
+    cascades: dict[int, list[Step]],
+) -> list[Step]:
+    """Add a sources cause for each cached COPY of changed files above these steps (see
+    `_cached_copy_of_changed_files`), with the steps as its cascades; return the others."""
+    served: dict[str, int] = {}  # a cached COPY's id -> its cause
+    others = []
+    for step in steps:
+        copied = _cached_copy_of_changed_files(step, parents, after, before)
+        if copied is None:
+            others.append(step)
+            continue
+        copy, files = copied
+        if copy.id not in served:
+            served[copy.id] = len(causes)
+            text = text_of(copy, after.outline)
+            line = step_lines([copy], after.outline).get(copy.id)
+            causes.append(RootCause("sources", (copy,), line=line, files=files, text=text))
+        cascades.setdefault(served[copy.id], []).append(step)
+    return others
+
+
+def _cached_copy_of_changed_files(
+    step: Step, parents: dict[str, list[Step]], after: BuildFacts, before: BuildFacts | None
+) -> tuple[Step, FileChanges] | None:
+    """A cached COPY/ADD above `step` whose files changed: its result came from an identical
+    COPY another target of the same bake had just run (BuildKit shows the twin as cached), so
+    the change is still what rebuilt `step`."""
+    if before is None:
+        return None
+    seen: set[str] = set()
+    waiting = list(parents.get(step.id, ()))
+    while waiting:
+        parent = waiting.pop()
+        if parent.id in seen or not parent.cacheable or parent.status != "cached":
+            continue
+        seen.add(parent.id)
+        files = _file_changes(parent, after, before)
+        if files is not None:
+            return parent, files
+        waiting.extend(parents.get(parent.id, ()))
+    return None
 
 
 def _built_parent(step: Step, parents: dict[str, list[Step]]) -> bool:

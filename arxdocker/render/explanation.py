@@ -60,7 +60,14 @@ def _cause(number: int, cause: RootCause) -> RenderResult:
         yield Text(f"   - {cause.old}", style="arx.error")
         yield Text(f"   + {cause.new}", style="arx.cached")
     for step in cause.steps:
-        if step.cacheable:
+        if step.cacheable and step.status == "cached":
+            # an identical COPY (another bake target's) ran first: BuildKit shows this one cached
+            yield _step_line("cached", step.name, step.duration_s)
+            yield Text(
+                "            an identical COPY had just run in this build (another bake target's)",
+                style="arx.dim",
+            )
+        elif step.cacheable:
             yield _step_line("rebuilt", step.name, step.duration_s)
     for step in cause.cascades:
         yield _step_line("cascade", step.name, step.duration_s)

@@ -303,3 +303,37 @@ def test_each_platform_cascades_on_its_own() -> None:
     assert [(c.kind, [s.platform for s in c.steps], len(c.cascades)) for c in found.causes] == [
         ("no-cache", ["linux/arm64"], 1)
     ]
+
+
+def test_a_cached_copy_of_changed_files_is_the_root_of_what_it_feeds() -> None:
+    """In a bake, an identical `COPY src/ src/` another target just ran shows as cached for this
+    target: the files it brought in still rebuilt the steps below it (not "no cache")."""
+    below = {"RUN make plain", "RUN strip out", "COPY --from=build /app/out /srv/"}
+    after = record(below, files={"src/a.py": "a2"})
+    found = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(BEFORE))
+    (cause,) = found.causes
+    assert cause.kind == "sources" and cause.line == 9
+    assert [s.instruction for s in cause.steps] == ["COPY src/ src/"]
+    assert cause.files is not None and cause.files.modified == ("src/a.py",)
+    assert [s.instruction for s in cause.cascades] == sorted(
+        below, key=[t for *_, t in STEPS].index
+    )
+    assert (cause.rebuilt, cause.cost_s) == (3, 3.0)
+    assert found.reasons["sha256:build2"] == "src/a.py changed (COPY src/ src/ at line 9)"
+    assert "sha256:build1" not in found.reasons  # the COPY itself was not rebuilt
+
+
+def test_the_cached_copy_is_shown_as_cached_not_rebuilt() -> None:
+    from rich.console import Console
+
+    from arxdocker.render.explanation import ExplanationView
+
+    after = record({"RUN make plain", "RUN strip out"}, files={"src/a.py": "a2"})
+    found = explain(BuildFacts.from_dict(after), BuildFacts.from_dict(BEFORE))
+    console = Console(width=120, record=True)
+    console.print(ExplanationView(found))
+    text = console.export_text()
+    assert "   cached     1.0s  [build 1/3] COPY src/ src/\n" in text
+    assert "an identical COPY had just run in this build" in text
+    assert "rebuilt    1.0s  [build 1/3]" not in text
+    assert "→ 2 steps rebuilt, 2.0s" in text
