@@ -4,8 +4,9 @@ buildx prefixes every step of a bake with its target (`[app deps 2/4] COPY …`)
 several targets runs once and is shown under the name of whichever target's solve reached it
 first, which varies from run to run; `ReportBuilder` keeps that step once, so the total counts it
 once. Per target, a step belongs to the target its name carries and, when the bake definition is
-known (`Ownership`), to every target of the same Dockerfile, context and args that builds the
-step's stage: so each target's counts say what that target needed, the same on every run.
+known (`Ownership`), to every target of the same Dockerfile and context that builds the step's
+stage with the same values of the args that stage declares: so each target's counts say what that
+target needed, the same on every run.
 Pure functions over `Report` and `Step`.
 """
 
@@ -38,6 +39,9 @@ class Ownership:
 
     families: Mapping[str, str] = field(default_factory=dict)
     stages: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+    # target -> stage -> the family of that stage's steps, which only the args the stage (and
+    # what it builds on) declares decide; None where the Dockerfile could not be read
+    stage_families: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
 
     def owners(self, step: Step) -> list[str]:
         named = step.target or UNTARGETED
@@ -45,12 +49,15 @@ class Ownership:
         if family is None or step.stage is None:
             return [named]
         stage = step.stage.lower()
-        owners = [
-            name
-            for name, other in self.families.items()
-            if other == family
-            and (name == named or stage in (self.stages.get(name) or frozenset()))
-        ]
+        own = (self.stage_families.get(named) or {}).get(stage)
+        owners = []
+        for name, other in self.families.items():
+            if name != named and stage not in (self.stages.get(name) or frozenset()):
+                continue
+            theirs = (self.stage_families.get(name) or {}).get(stage)
+            same = own == theirs if own is not None and theirs is not None else other == family
+            if name == named or same:
+                owners.append(name)
         return owners or [named]
 
 

@@ -12,12 +12,15 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arxdocker.analysis.bake import Ownership
 from arxdocker.build.cachespec import CachePlan, expand
 from arxdocker.build.ci import registry_cache_ref, robust_export
 from arxdocker.errors import ArxError
+
+if TYPE_CHECKING:
+    from arxdocker.dockerfile.stages import StageModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +170,7 @@ def family(target: BakeTarget) -> str:
     return json.dumps([str(target.context), str(target.dockerfile), sorted(target.args)])
 
 
-def stage_needs(target: BakeTarget) -> frozenset[str] | None:
-    """The names of the stages `target` builds (its stage, what it is FROM, what it copies or
-    mounts from), as BuildKit names them in steps (`deps`, or `stage-N` for unnamed stages);
-    None when the Dockerfile cannot be read."""
+def _stage_model(target: BakeTarget) -> StageModel | None:
     from arxdocker.dockerfile.parser import parse_text
     from arxdocker.dockerfile.stages import build_stages
 
@@ -179,26 +179,62 @@ def stage_needs(target: BakeTarget) -> frozenset[str] | None:
         model = build_stages(parse_text(text, str(target.dockerfile)))
     except (OSError, ValueError, ArxError):
         return None
-    if not model.stages:
-        return None
-    start = model.stage(target.stage) if target.stage else model.final
-    if start is None:
-        return None
+    return model if model.stages else None
+
+
+def _closure(model: StageModel, index: int) -> set[int]:
+    """The stage and every stage it builds FROM, copies or mounts from, transitively."""
     needed: set[int] = set()
-    todo = [start.index]
+    todo = [index]
     while todo:
-        index = todo.pop()
-        if index in needed:
-            continue
-        needed.add(index)
-        todo.extend(model.dependencies(model.stages[index]))
-    names = set()
-    for index in needed:
-        stage = model.stages[index]
-        names.add(f"stage-{index}")
-        if stage.name:
-            names.add(stage.name.lower())
-    return frozenset(names)
+        current = todo.pop()
+        if current not in needed:
+            needed.add(current)
+            todo.extend(model.dependencies(model.stages[current]))
+    return needed
+
+
+def _names(model: StageModel, index: int) -> tuple[str, ...]:
+    stage = model.stages[index]
+    return (f"stage-{index}", stage.name.lower()) if stage.name else (f"stage-{index}",)
+
+
+def stage_needs(target: BakeTarget) -> frozenset[str] | None:
+    """The names of the stages `target` builds (its stage, what it is FROM, what it copies or
+    mounts from), as BuildKit names them in steps (`deps`, or `stage-N` for unnamed stages);
+    None when the Dockerfile cannot be read."""
+    model = _stage_model(target)
+    start = None if model is None else (model.stage(target.stage) if target.stage else model.final)
+    if model is None or start is None:
+        return None
+    return frozenset(
+        name for index in _closure(model, start.index) for name in _names(model, index)
+    )
+
+
+def stage_families(target: BakeTarget) -> dict[str, str] | None:
+    """For each stage of the Dockerfile, the family of its steps: the context, the Dockerfile and
+    the values of the args that stage and the stages it builds on declare. Two targets whose args
+    differ only in ones a stage never declares (`FAIL_TESTS` of a test stage) run that stage's
+    steps once, shared: BuildKit names them after either target. None when unreadable."""
+    from arxdocker.dockerfile.stages import arg_pairs
+
+    model = _stage_model(target)
+    if model is None:
+        return None
+    declared = [
+        {name for i in stage.instructions if i.keyword == "ARG" for name, _ in arg_pairs(i)}
+        for stage in model.stages
+    ]
+    families: dict[str, str] = {}
+    for stage in model.stages:
+        relevant = set(model.global_args)
+        for index in _closure(model, stage.index):
+            relevant |= declared[index]
+        used = sorted((name, value) for name, value in target.args if name in relevant)
+        key = json.dumps([str(target.context), str(target.dockerfile), used])
+        families.update((name, key) for name in _names(model, stage.index))
+    return families
 
 
 def ownership(targets: list[BakeTarget]) -> Ownership:
@@ -206,4 +242,5 @@ def ownership(targets: list[BakeTarget]) -> Ownership:
     return Ownership(
         families={target.name: family(target) for target in targets},
         stages={target.name: stage_needs(target) for target in targets},
+        stage_families={target.name: stage_families(target) for target in targets},
     )

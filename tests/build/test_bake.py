@@ -8,6 +8,7 @@ import pytest
 
 from arxdocker.build.bake import (
     BakeCache,
+    BakeTarget,
     build_argv,
     cache_for,
     family,
@@ -115,3 +116,30 @@ def test_argv_asks_for_rawjson_and_passes_files_sets_and_targets() -> None:
 def test_registry_prefix_per_target_is_lowered() -> None:
     cache = cache_for(["App"], "registry:ghcr.io/Acme/cache")
     assert cache.plans["App"].cache_from == ("type=registry,ref=ghcr.io/acme/cache/app:cache",)
+
+
+def test_args_a_stage_never_declares_do_not_split_its_steps_between_targets() -> None:
+    """`--set test.args.FAIL_TESTS=5`: only the test stage declares FAIL_TESTS, so the deps
+    stage both targets build is still one set of steps, counted for both, whichever target
+    BuildKit names it after."""
+    from arxdocker.analysis.report import Step
+
+    targets = {target.name: target for target in targets_of(DEFINITION, REPO)}
+    test = targets["webapp-test"]
+    test = BakeTarget(test.name, test.context, test.dockerfile, test.stage,
+                      (*test.args, ("FAIL_TESTS", "5")))  # fmt: skip
+    owners = ownership([targets["webapp"], test])
+    assert owners.families["webapp"] != owners.families["webapp-test"]
+
+    def step(target: str, stage: str) -> Step:
+        return Step(id=f"#{target}{stage}", name=f"[{target} {stage} 3/4] COPY x y", target=target,
+                    platform=None, stage=stage, index=3, total=4, instruction="COPY x y",
+                    status="cached", duration_s=0.0, cacheable=True)  # fmt: skip
+
+    assert owners.owners(step("webapp-test", "deps")) == ["webapp", "webapp-test"]
+    assert owners.owners(step("webapp", "deps")) == ["webapp", "webapp-test"]
+    assert owners.owners(step("webapp-test", "test")) == ["webapp-test"]
+    # A different value of an arg the shared stage declares does split it.
+    base = BakeTarget(test.name, test.context, test.dockerfile, test.stage,
+                      (("BASE_IMAGE", "other:1"),))  # fmt: skip
+    assert ownership([targets["webapp"], base]).owners(step("webapp", "deps")) == ["webapp"]
