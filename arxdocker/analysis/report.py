@@ -162,6 +162,19 @@ class ReportBuilder:
                 settled.append(step)
         return settled
 
+    def cancel_running(self, at: float) -> None:
+        """The build was interrupted at `at` (epoch seconds): the steps still running end then,
+        canceled, and the wall time runs to the interrupt (buildx sends nothing more)."""
+        if not self._absolute_time:
+            return
+        for state in self._vertices.values():
+            if state.started is not None and state.completed is None and not state.cached:
+                state.completed = max(at, state.started)
+                state.error = state.error or _CANCELED
+                self._settling[state.digest] = None
+                if self._last_end is None or state.completed > self._last_end:
+                    self._last_end = state.completed
+
     def finish(self, settled_steps: Iterable[Step] = ()) -> Report:
         """Settle what is left; `settled_steps` are the ones `add` returned, if kept."""
         remaining = sorted(self._vertices.values(), key=_display_order)

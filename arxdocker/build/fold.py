@@ -8,6 +8,7 @@ interrupt (Ctrl-C, or SIGTERM/SIGHUP raised as one) ends buildx and says which s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -65,6 +66,7 @@ def fold_buildx(
         run.stream_error = str(error)
     except KeyboardInterrupt as interruption:
         interrupt()
+        run.builder.cancel_running(time.time())
         run.status, run.exit_code = "interrupted", INTERRUPTED_EXIT
         run.signal_name = getattr(interruption, "signal_name", "SIGINT")
     if run.status != "interrupted" and run.exit_code != 0:

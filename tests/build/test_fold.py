@@ -75,3 +75,31 @@ def test_an_interrupt_ends_buildx_and_names_the_signal() -> None:
         INTERRUPTED_EXIT,
         "SIGTERM",
     )
+
+
+def test_an_interrupt_ends_the_running_step_then_and_the_wall_time_runs_to_it() -> None:
+    """The step buildx was running is canceled at the interrupt, with its time so far; the
+    report's wall time runs to the interrupt, not to the last step that finished."""
+    import json
+
+    lines = _lines("cold.rawjson-compact.log")
+    # up to the object that starts the slow `RUN … fetch-deps.sh` step (2.2 s in the whole log)
+    start = next(
+        i for i, line in enumerate(lines)
+        if any("fetch-deps.sh" in v.get("name", "") and v.get("started") and not v.get("completed")
+               for v in json.loads(line).get("vertexes") or [])
+    )  # fmt: skip
+
+    def interrupted_while_it_runs() -> Iterator[bytes]:
+        yield from lines[: start + 1]
+        raise Interrupted(2)
+
+    child = _Child(0)
+    run = fold_buildx(interrupted_while_it_runs(), child.wait, child.interrupt)
+    report = run.builder.finish(run.steps)
+    running = next(s for s in report.steps if "fetch-deps.sh" in s.name)
+    assert running.status == "canceled"
+    # The fixture was captured a day or more before this test runs: the step "ran" until now.
+    assert running.duration_s is not None and running.duration_s > 1000
+    assert report.duration_s is not None and report.duration_s >= running.duration_s
+    assert report.summary.steps_canceled == 1
