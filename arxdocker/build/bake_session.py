@@ -28,7 +28,7 @@ from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
 from arxdocker.build.cachewatch import CacheWatch
-from arxdocker.build.fold import Display, fold_buildx
+from arxdocker.build.fold import Display, fold_buildx, interrupted_error
 from arxdocker.build.image import describe_image
 from arxdocker.build.launch import inspect_builder, signals_as_interrupts
 from arxdocker.build.options import BuildOptions
@@ -86,8 +86,11 @@ def run_bake(
     for plan in cache.plans.values():
         for swap in plan.local_swaps:
             (localcache.commit if status == "ok" else localcache.discard)(swap)
-    total = run.builder.finish(run.steps)
+    total = interrupted_error(run, run.builder.finish(run.steps))
     bake = split_by_target(total, [target.name for target in targets], ownership(targets))
+    bake = BakeReport(
+        bake.total, {name: interrupted_error(run, report) for name, report in bake.targets.items()}
+    )
     for problem in run.watch.problems:
         messages.append(problem.describe())
     exit_code, gate = gated(total, exit_code, min_hit_rate)

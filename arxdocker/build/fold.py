@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from arxdocker.analysis.report import ReportBuilder, Step
+from arxdocker.analysis.report import Report, ReportBuilder, Step
 from arxdocker.build.cachewatch import CacheWatch
 from arxdocker.build.launch import INTERRUPTED_EXIT
 from arxdocker.errors import ProgressParseError
@@ -72,3 +72,10 @@ def fold_buildx(
     if run.status != "interrupted" and run.exit_code != 0:
         run.status = "failed"
     return run
+
+
+def interrupted_error(run: Folded, report: Report) -> Report:
+    """`report` with the interrupt as its error, when the build was interrupted and had none."""
+    if run.status != "interrupted" or report.error is not None:
+        return report
+    return replace(report, error=f"interrupted ({run.signal_name})")

@@ -24,7 +24,7 @@ from arxdocker.analysis.export_race import (
 from arxdocker.analysis.report import Report
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
-from arxdocker.build.fold import Display, Folded, fold_buildx
+from arxdocker.build.fold import Display, Folded, fold_buildx, interrupted_error
 from arxdocker.build.image import describe_image, early_image_ref, image_exported, image_info
 from arxdocker.build.inputs import gather_inputs
 from arxdocker.build.launch import Launched, inspect_builder, launch
@@ -82,9 +82,7 @@ def follow(
             localcache.commit(swap)
         else:
             localcache.discard(swap)
-    report = redact_report(run.builder.finish(run.steps), redactor)
-    if run.status == "interrupted" and report.error is None:
-        report = replace(report, error=f"interrupted ({run.signal_name})")
+    report = interrupted_error(run, redact_report(run.builder.finish(run.steps), redactor))
     for problem in run.watch.problems:
         note(problem.describe())
     if run.stream_error:
