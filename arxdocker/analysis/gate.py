@@ -1,9 +1,10 @@
 """The CI regression gate: a candidate build held against a baseline, threshold by threshold.
 
 Pure: two `RecordView`s and the `Thresholds` in, the breaches out. A threshold whose figure is
-missing from either record (no image size without --load or --push) is reported as unchecked
-rather than passed or failed. Wall times of fast builds jitter by tenths of a second, so a
-slowdown smaller than `slowdown_floor_s` never fails, whatever its percentage.
+missing from either record (no image size without --load: a --push build records its digest
+only) is reported as unchecked rather than passed or failed. Wall times of fast builds jitter by
+tenths of a second, so a slowdown smaller than `slowdown_floor_s` never fails, whatever its
+percentage.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ the same, with a warning on stderr.
 Percentages are given as 20% or 20 (both mean twenty percent); `off` turns a threshold off. A
 number above 0 and up to 1 needs its % sign (0.8 or 1.0 is refused: did you mean 80?); NaN,
 infinite or negative values, and a hit rate above 100%, are usage errors (exit 2). A threshold
-whose figure is not in both records (the image size needs --load or --push) is named as not
-checked. A slowdown of less than --slowdown-floor seconds never fails, so timer noise on a fast
-build does not break CI.
+whose figure is not in both records (the image size needs --load; a --push build records only
+its digest) is named as not checked. A slowdown of less than --slowdown-floor seconds never
+fails, so timer noise on a fast build does not break CI.
 
 exit codes: 0 every threshold holds; 1 a threshold is breached or the candidate build failed;
             2 a build cannot be found or read, or an option is not valid.
