@@ -150,9 +150,13 @@ def _checked_plan(
     """The plan the builder can carry out; exports it cannot do are an error or dropped."""
     plan = request.cache
     exporting = [spec for spec in plan.cache_to if spec_type(spec) != "inline"]
-    if not exporting:
+    if not exporting and request.options.builder is None:
         return plan, [], None
+    # A builder named on the command line is checked too: a typo is a setup error (exit 2), not
+    # a failed build in the history.
     info = inspect_builder_or_fail(request.options.builder)
+    if not exporting:
+        return plan, [], info
     problems = export_problems(plan.cache_to, info)
     if not problems:
         return plan, [], info

@@ -60,3 +60,12 @@ def test_no_docker_cli_is_a_setup_error(tmp_path: Path) -> None:
     context = str(_context(tmp_path))
     result = arxdocker("build", context, PATH=str(tmp_path))
     _one_line_error(result, "cannot run 'docker'")
+
+
+def test_a_builder_that_does_not_exist_is_a_setup_error_not_a_failed_build(tmp_path: Path) -> None:
+    context = _context(tmp_path)
+    history = tmp_path / "history.jsonl"
+    result = arxdocker("build", str(context), "--builder", "no-such-builder-7f3",
+                       "--history", str(history))  # fmt: skip
+    _one_line_error(result, "cannot inspect buildx builder 'no-such-builder-7f3'")
+    assert not history.exists()
