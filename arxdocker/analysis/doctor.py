@@ -218,17 +218,34 @@ def _cache_config_checks(facts: DoctorFacts) -> list[Check]:
     for probe in facts.registries:
         if probe.answers:
             checks.append(Check(f"registry {probe.host}", OK, f"answers: {probe.detail}"))
-        else:
-            checks.append(
-                Check(
-                    f"registry {probe.host}",
-                    FAIL,
-                    f"does not answer at /v2/ ({probe.detail}): cache import and export fail",
-                    f"start the registry at {probe.host} or fix the cache ref's host; "
-                    "`docker login` if it needs credentials",
-                )
+            continue
+        # A failed import only warns; a failed export stops the build unless ignore-error=true.
+        stops = _exports_without_ignore_error(facts.cache_to, probe.host)
+        effect = "the build fails" if stops else "builds run without this cache"
+        checks.append(
+            Check(
+                f"registry {probe.host}",
+                FAIL if stops else WARN,
+                f"does not answer at /v2/ ({probe.detail}): cache import and export fail, "
+                f"so {effect}",
+                f"start the registry at {probe.host} or fix the cache ref's host; "
+                "`docker login` if it needs credentials",
             )
+        )
     return checks
+
+
+def _exports_without_ignore_error(cache_to: tuple[str, ...], host: str) -> bool:
+    for spec in cache_to:
+        try:
+            fields = parse_spec(spec)
+        except ArxError:
+            continue
+        registry = fields.get("type", "registry") == "registry" and fields.get("ref")
+        ignored = fields.get("ignore-error", "false").lower() == "true"
+        if registry and registry_of(fields["ref"]) == host and not ignored:
+            return True
+    return False
 
 
 def _build_cache_checks(facts: DoctorFacts, large_bytes: int) -> list[Check]:

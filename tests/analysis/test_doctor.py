@@ -91,7 +91,17 @@ def test_registry_down_fails() -> None:
     facts = replace(HEALTHY, registries=(probe,))
     status, detail, fix = by_topic(facts)["registry 127.0.0.1:5000"]
     assert status == FAIL and "Connection refused" in detail
+    assert detail.endswith("so the build fails")
     assert fix and fix.startswith("start the registry at 127.0.0.1:5000")
+
+
+def test_registry_down_only_warns_when_its_export_ignores_errors() -> None:
+    """`ignore-error=true` (what arxdocker's shorthands compose): the build runs uncached."""
+    probe = RegistryProbe("127.0.0.1:5000", False, "http: Connection refused")
+    facts = replace(HEALTHY, registries=(probe,), cache_to=(REGISTRY + ",ignore-error=true",))
+    status, detail, _ = by_topic(facts)["registry 127.0.0.1:5000"]
+    assert status == WARN and detail.endswith("so builds run without this cache")
+    assert exit_code(diagnose(facts)) == 0
 
 
 def test_no_cache_config_only_warns() -> None:

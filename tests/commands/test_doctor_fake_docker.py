@@ -122,6 +122,8 @@ def test_in_ci_the_cache_ref_variable_is_the_cache_it_checks(
     assert config["status"] == "ok"
     assert f"ref={ref}/{tmp_path.name}:cache" in config["detail"]
     assert f"ARXDOCKER_CACHE_REF={ref} in CI" in config["detail"]
-    assert checks["registry 127.0.0.1:9"]["status"] == "fail"
+    # CI exports with ignore-error=true: an unreachable registry leaves the build uncached
+    assert checks["registry 127.0.0.1:9"]["status"] == "warn"
+    assert checks["registry 127.0.0.1:9"]["detail"].endswith("so builds run without this cache")
     _, outside_ci = doctor(tmp_path, fake_path, **no_ci, ARXDOCKER_CACHE_REF=ref)
     assert outside_ci["cache config"]["status"] == "warn"
