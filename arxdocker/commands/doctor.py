@@ -69,7 +69,12 @@ def _cache_plan(
             chosen = ci_default_cache(os.environ, name)
             ref = os.environ.get(CACHE_REF_VARIABLE, "").strip()
             source = f"{CACHE_REF_VARIABLE}={ref} in CI" if ref else "the CI's gha cache"
-    return source, chosen.cache_from, chosen.cache_to, config.get("builder")
+    # A local cache is exported to a staging folder swapped in after the build: show the folder
+    # the user named.
+    cache_to = chosen.cache_to
+    for swap in chosen.local_swaps:
+        cache_to = tuple(spec.replace(swap.staging, swap.final) for spec in cache_to)
+    return source, chosen.cache_from, cache_to, config.get("builder")
 
 
 def gather(args: argparse.Namespace):  # -> DoctorFacts

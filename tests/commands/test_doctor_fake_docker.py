@@ -127,3 +127,13 @@ def test_in_ci_the_cache_ref_variable_is_the_cache_it_checks(
     assert checks["registry 127.0.0.1:9"]["detail"].endswith("so builds run without this cache")
     _, outside_ci = doctor(tmp_path, fake_path, **no_ci, ARXDOCKER_CACHE_REF=ref)
     assert outside_ci["cache config"]["status"] == "warn"
+
+
+def test_a_local_cache_shows_the_folder_named_not_its_staging_folder(
+    tmp_path: Path, fake_path: str
+) -> None:
+    no_ci = {"CI": "", "GITLAB_CI": "", "GITHUB_ACTIONS": ""}
+    _, checks = doctor(tmp_path, fake_path, "--cache", "local:.cache/bk", **no_ci)
+    detail = checks["cache config"]["detail"]
+    assert detail.startswith("type=local,dest=.cache/bk,mode=max")
+    assert "arxdocker-new" not in detail
