@@ -376,7 +376,10 @@ def _step_from(state: _VertexState, *, bake: bool, clock: bool) -> Step | None:
     else:
         status = "canceled"  # still running when the log ended
     duration = None
-    if state.started is not None and state.completed is not None:
+    # The plain printer gives a time with DONE only: an ERROR or CANCELED step's is unknown (the
+    # time of its last log line is not its end), so it is left out rather than made up.
+    timed = clock or status in ("built", "cached")
+    if timed and state.started is not None and state.completed is not None:
         duration = max(0.0, state.completed - state.started)
     log_tail: tuple[str, ...] = ()
     if status == "error" and state.logs:

@@ -93,6 +93,8 @@ def test_failure_tail_error_and_canceled_steps() -> None:
     )
     statuses = {step.name: step.status for step in result.steps}
     assert statuses == {"[a 2/2] RUN sleep 10": "canceled", "[b 2/2] RUN false": "error"}
+    # plain prints no time with ERROR or CANCELED: none is made up (0.0, or the last log line's)
+    assert [step.duration_s for step in result.steps] == [None, None]
     assert result.summary.failed_step == "[b 2/2] RUN false"
     assert result.failure is not None and result.failure.log_tail == ("boom",)
     assert result.error is not None and result.error.startswith("failed to solve")
