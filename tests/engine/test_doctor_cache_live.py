@@ -106,13 +106,23 @@ def test_doctor_fails_when_docker_host_points_at_nothing(engine_env: dict[str, s
     assert "Traceback" not in done.stderr
 
 
-def test_doctor_fails_when_the_registry_is_down(engine_env: dict[str, str]) -> None:
+def test_doctor_fails_when_the_registry_is_down(engine_env: dict[str, str], tmp_path: Path) -> None:
     host = f"127.0.0.1:{free_port()}"
-    done = arx("doctor", "--cache", f"registry:{host}/app:buildcache")
-    assert done.returncode == 1
+    # An export without ignore-error=true stops the build: a failure.
+    (tmp_path / "arxdocker.toml").write_text(
+        f'cache_to = ["type=registry,ref={host}/app:buildcache,mode=max"]\n'
+    )
+    done = arx("doctor", str(tmp_path))
+    assert done.returncode == 1, done.stdout
     assert f"FAIL  registry {host}" in done.stdout
     assert "Connection refused" in done.stdout
+    assert "so the build fails" in " ".join(done.stdout.split())
     assert f"fix: start the registry at {host}" in done.stdout
+    # The registry: shorthand exports with ignore-error=true: the build runs uncached, a warning.
+    shorthand = arx("doctor", "--cache", f"registry:{host}/app:buildcache")
+    assert shorthand.returncode == 0, shorthand.stdout
+    assert f"warn  registry {host}" in shorthand.stdout
+    assert "so builds run without this cache" in " ".join(shorthand.stdout.split())
 
 
 def test_doctor_fails_on_a_classic_store_with_registry_cache(
