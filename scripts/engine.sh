@@ -10,10 +10,12 @@
 # give each its own ARXDOCKER_ENGINE_DIR and, for every engine after the first, its own bridge with
 # ARXDOCKER_ENGINE_BRIDGE=NAME=CIDR (for example arx2=172.31.78.1/24).
 #
-# The engine is made only from Debian packages (see shared/ENGINE.md): dockerd 26 and containerd
+# The engine is made only from Debian packages (see docs/engine.md): dockerd 26 and containerd
 # from trixie (unpacked, never installed), runc, iptables, the OCI registry and busybox-static from
-# the machine's own release. Everything it writes lives under $ARXDOCKER_ENGINE_DIR (default:
-# .engine/ in the checkout, git-ignored).
+# the machine's own release. An engine's state lives under $ARXDOCKER_ENGINE_DIR (default:
+# .engine/ in the checkout, git-ignored); the downloaded packages and the unpacked binaries, which
+# every engine of the checkout shares, under $ARXDOCKER_ENGINE_DEBS and $ARXDOCKER_ENGINE_PREFIX
+# (default: .engine/debs and .engine/prefix).
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

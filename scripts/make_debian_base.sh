@@ -6,7 +6,7 @@
 #   scripts/make_debian_base.sh            # imports arxdocker/debian-python:12
 #
 # The image trusts the host's CA bundle (SSL_CERT_FILE, PIP_CERT) so pip reaches PyPI from a
-# container (see shared/ENGINE.md), and carries the apt `docker-clean` hook the official debian
+# container (see docs/engine.md), and carries the apt `docker-clean` hook the official debian
 # images ship, so the examples behave as they would on `debian:bookworm`.
 set -euo pipefail
 image=${ARXDOCKER_DEBIAN_IMAGE:-arxdocker/debian-python:12}

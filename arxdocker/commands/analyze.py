@@ -8,8 +8,9 @@ and the error, if the build failed.
 A log that ends while steps are still running (cut off, or saved before the build finished) is
 said so on stderr, "the log ends before the build does (N steps never finished)", and exits 1:
 it does not show a successful build. Those steps show as CANCELED. So does a log that stops
-right after a step that is not its stage's last, with nothing exported. One that stops after a
-stage's last step with nothing exported gets a note: a build with no output ends that way too.
+right after a step that ran (DONE) and is not its stage's last, with nothing exported. One that
+stops after a stage's last step, or after a CACHED step (BuildKit prints those in no set order),
+with nothing exported gets a note: a build with no output ends that way too.
 
 exit codes: 0 the log shows a successful build; 1 it shows a failed build, or ends before the
             build does; 2 the input cannot be read or is not a BuildKit progress log (with
@@ -90,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     if report.builds > 1:
         print(
             f"arxdocker: note: {name} holds {report.builds} builds: their steps are kept apart "
-            "in one report, and its wall time is the sum of theirs",
+            "in one report"
+            + (", and its wall time is the sum of theirs" if report.duration_s is not None else ""),
             file=sys.stderr,
         )
     if _cut_off(report):

@@ -35,7 +35,7 @@ examples:
   arxdocker build --cache registry:registry.example/app:buildcache --push -t registry.example/app:1
   arxdocker build --cache local:.cache/buildkit --progress plain
   arxdocker build --target test --min-hit-rate 80 --json | jq .summary
-  arxdocker build . --record build.json -- --ssh default
+  arxdocker build . --record build.json -- --label commit=abc123   (after --: to buildx)
 """
 
 PROGRESS_MODES = ("auto", "tty", "plain", "rawjson", "quiet")

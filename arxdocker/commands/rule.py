@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import argparse
 
+EPILOG = """\
+examples:
+  arxdocker rule ARX001                      what it checks, why, its fix, bad and good examples
+  arxdocker rule broad-copy-before-install   the same, by name
+  arxdocker rule --list                      every rule: code, name, severity, whether it fixes
+  arxdocker rule --list --format json | jq '.[] | select(.severity == "error") | .code'
+"""
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
     parser.add_argument("code", nargs="?", metavar="RULE", help="a rule code or name (ARX001)")
-    parser.add_argument("--list", action="store_true", help="list every rule")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--list", action="store_true", help="list every rule (the default)")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
