@@ -89,7 +89,11 @@ def run_bake(
     total = interrupted_error(run, run.builder.finish(run.steps))
     bake = split_by_target(total, [target.name for target in targets], ownership(targets))
     bake = BakeReport(
-        bake.total, {name: interrupted_error(run, report) for name, report in bake.targets.items()}
+        bake.total,
+        {
+            name: _never_ran(interrupted_error(run, report), total, status)
+            for name, report in bake.targets.items()
+        },
     )
     for problem in run.watch.problems:
         messages.append(problem.describe())
@@ -100,7 +104,7 @@ def run_bake(
     records = []
     for target in targets:
         inputs = input_jobs[target.name].result() or {}
-        report = bake.targets.get(target.name) or _empty(total)
+        report = bake.targets.get(target.name) or _never_ran(_empty(total), total, status)
         records.append(
             _record(
                 target=target,
@@ -197,10 +201,13 @@ def _record(
         history=history,
     )
     # Each record says how its own target went: in a failed bake, a target whose steps all
-    # finished is ok (exit 0); one that failed, or was canceled half-way, carries bake's failure.
+    # finished is ok (exit 0); one that failed, was canceled half-way, or never ran a step (the
+    # bake failed first, as on a base image that cannot be pulled) carries bake's failure.
     own_status = status
-    if status == "failed" and not report.failed and not report.summary.steps_canceled:
+    finished = bool(report.steps) and not report.failed and not report.summary.steps_canceled
+    if status == "failed" and finished:
         own_status, exit_code = "ok", 0
+
     return make_record(
         request=request,
         options=options,
@@ -232,6 +239,14 @@ def _metadata(path: str | None) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _never_ran(report: Report, total: Report, status: str) -> Report:
+    """A target of a failed bake that ran no step (the bake failed first, as on a base image that
+    cannot be pulled) failed with it: its report carries the bake's error."""
+    if status != "failed" or report.steps or report.error is not None:
+        return report
+    return replace(report, error=total.error or "the bake failed before this target ran a step")
 
 
 def _empty(total: Report) -> Report:

@@ -236,3 +236,27 @@ def test_bake_local_cache_per_target_round_trip(engine_env: dict[str, str], tmp_
         assert all((cache / name / "index.json").is_file() for name in ("docsite", "webapp"))
     for name, (cached, total) in counts(json.loads(done.stdout)).items():
         assert cached == total > 0, name
+
+
+def test_a_bake_that_fails_before_any_step_records_every_target_as_failed(tmp_path: Path) -> None:
+    """A base image that cannot be had fails the bake before a step runs: no target's record
+    may read `ok`, or `check` would pass it."""
+    history = tmp_path / "h.jsonl"
+    missing = f"arxdocker/no-such-image-{secrets.token_hex(4)}:1"
+    failed = arxdocker(
+        "bake", "webapp", "webapp-test", "--set", f"*.args.BASE_IMAGE={missing}",
+        "--progress", "quiet", "--json", "--history", str(history),
+    )  # fmt: skip
+    assert failed.returncode == 1, why(failed)
+    document = json.loads(failed.stdout)
+    assert document["total"]["error"]
+    for name in ("webapp", "webapp-test"):
+        assert document["targets"][name]["error"], name
+    records = [json.loads(line) for line in history.read_text().splitlines()]
+    assert [(r["target"], r["status"]) for r in records] == [
+        ("webapp", "failed"), ("webapp-test", "failed"),
+    ]  # fmt: skip
+    assert all(r["error"] for r in records)
+    gate = arxdocker("check", "--baseline", "last~1", "--history", str(history))
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    assert "the candidate build's status is failed" in gate.stdout
