@@ -27,6 +27,7 @@ from arxdocker.analysis.model import (
 from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.progress.groups import ProgressGroups
 from arxdocker.progress.models import (
+    BuildStart,
     Event,
     LogCut,
     TextLine,
@@ -112,6 +113,7 @@ class ReportBuilder:
         self._earlier_builds_s = 0.0
         self._error: str | None = None
         self._log_cut = False  # the reader found the log's last record cut off
+        self._prefix = ""  # a later build's, in a rawjson log of several (`2:`)
         self._warnings = 0
         self._builds = 1
         self._exported: set[int] = set()  # builds of the log that reached an exporter
@@ -130,6 +132,9 @@ class ReportBuilder:
             if isinstance(event, LogCut):
                 self._log_cut = True
                 return []
+            if isinstance(event, BuildStart):  # rawjson: later builds' ids as plain's `2:#5`
+                self._prefix = f"{event.number}:"
+                return []
             text = event.text
             # buildx's own error (`ERROR: failed to solve: …`), not the CI job's closing line
             # (GitLab's `ERROR: Job failed: exit code 1`), which may follow a successful build.
@@ -142,9 +147,9 @@ class ReportBuilder:
             event = self._groups.apply(event)
             for vertex in event.vertexes:
                 self._update(vertex)
-        vertices = self._vertices
+        vertices, prefix = self._vertices, self._prefix
         for log in event.logs:
-            state = vertices.get(log.vertex)
+            state = vertices.get(prefix + log.vertex if prefix else log.vertex)
             if state is not None:
                 if state.logs is None:
                     state.logs = deque(maxlen=LOG_TAIL_LINES)
@@ -215,7 +220,7 @@ class ReportBuilder:
         )
 
     def _update(self, vertex: Vertex) -> None:
-        key = vertex.digest
+        key = self._prefix + vertex.digest if self._prefix else vertex.digest
         state = self._vertices.get(key)
         if state is None:
             if key[:1].isdigit():  # `2:#5`: a vertex of a later build in the same plain log

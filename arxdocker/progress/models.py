@@ -132,6 +132,14 @@ class LogCut(TextLine, frozen=True):
     build went on past the end of the log. It is a text line too, so a display shows it."""
 
 
+class BuildStart(TextLine, frozen=True):
+    """Said by the rawjson reader when the log's next build begins (a CI job that builds twice):
+    the vertex ids that follow are that build's, even where they repeat an earlier build's. Its
+    text is empty: a display shows nothing for it."""
+
+    number: int = 1
+
+
 Event = SolveStatus | TextLine
 
 

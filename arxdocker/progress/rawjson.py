@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from arxdocker.errors import ProgressParseError
-from arxdocker.progress.models import Event, LogCut, SolveStatus, TextLine
+from arxdocker.progress.models import BuildStart, Event, LogCut, SolveStatus, TextLine
 
 # A pretty-printed object longer than this is not a BuildKit update; stop before memory grows.
 MAX_OBJECT_BYTES = 64 * 1024 * 1024
@@ -27,12 +27,15 @@ MAX_OBJECT_BYTES = 64 * 1024 * 1024
 def iter_rawjson(chunks: Iterable[bytes]) -> Iterator[Event]:
     """Yield events from rawjson output, given as bytes chunks of any size (lines too).
 
-    A log of several builds (a CI job that builds twice) gives each later build's vertex ids a
-    prefix, `2:sha256:…`, as the plain reader does: a step both builds share has one digest,
-    and must not be read as one step."""
+    In a log of several builds (a CI job that builds twice), a `BuildStart` comes before each
+    later build's first update: a step both builds share has one digest, and must not be read as
+    one step (the report builder keys a later build's vertices `2:sha256:…`, as the plain reader
+    names them `2:#5`)."""
     builds = _BuildSplitter()
     for event in _events(chunks):
-        yield builds.apply(event) if isinstance(event, SolveStatus) else event
+        if isinstance(event, SolveStatus) and builds.starts_a_build(event):
+            yield BuildStart("", number=builds.build)
+        yield event
 
 
 # The first vertex of every build (bake's own, then one per target, `[app internal] load …`).
@@ -42,7 +45,7 @@ _STEP_NAME = re.compile(r"\[[^\]]*\d+/\d+\] ")
 
 
 class _BuildSplitter:
-    """Says which build of the log each update belongs to, and renames later builds' ids.
+    """Tells when the log's next build begins.
 
     A build starts with its definition vertex (bake's, or the Dockerfile's). BuildKit shows it
     again within a build (restarted, or resent), and a `# syntax=` frontend loads a second one,
@@ -55,7 +58,9 @@ class _BuildSplitter:
         self.starts: dict[str, datetime | None] = {}  # the current build's definition vertices
         self.step_seen = False  # an instruction step since the last definition vertex
 
-    def apply(self, status: SolveStatus) -> SolveStatus:
+    def starts_a_build(self, status: SolveStatus) -> bool:
+        """Whether `status` is the first update of a new build."""
+        started = False
         for vertex in status.vertexes:
             name = vertex.name
             if name.startswith(_BUILD_STARTS):
@@ -66,23 +71,11 @@ class _BuildSplitter:
                     self.build += 1
                     self.starts = {}
                     self.step_seen = False
+                    started = True
                 self.starts[vertex.digest] = vertex.started_at
             elif not self.step_seen and _STEP_NAME.match(name):
                 self.step_seen = True
-        if self.build == 1:
-            return status
-        prefix = f"{self.build}:"
-        return SolveStatus(
-            tuple(
-                msgspec.structs.replace(
-                    v, digest=prefix + v.digest, inputs=tuple(prefix + i for i in v.inputs)
-                )
-                for v in status.vertexes
-            ),
-            tuple(msgspec.structs.replace(s, vertex=prefix + s.vertex) for s in status.statuses),
-            tuple(msgspec.structs.replace(g, vertex=prefix + g.vertex) for g in status.logs),
-            tuple(msgspec.structs.replace(w, vertex=prefix + w.vertex) for w in status.warnings),
-        )
+        return started
 
 
 def _events(chunks: Iterable[bytes]) -> Iterator[Event]:

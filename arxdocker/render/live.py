@@ -47,7 +47,8 @@ class LiveBuildView:
 
     def add(self, event: Event) -> None:
         if isinstance(event, TextLine):
-            self.last_text = self.redact(event.text)
+            if event.text:  # a BuildStart marker has none
+                self.last_text = self.redact(event.text)
             return
         event = self._groups.apply(event)
         for vertex in event.vertexes:

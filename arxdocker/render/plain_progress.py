@@ -48,7 +48,8 @@ class PlainProgress:
 
     def add(self, event: Event) -> None:
         if isinstance(event, TextLine):
-            self._line(event.text)
+            if event.text:  # a BuildStart marker has none
+                self._line(event.text)
             return
         event = self._groups.apply(event)
         # As BuildKit's printer orders them: a vertex's name, then its statuses and logs, then
