@@ -34,7 +34,25 @@ APT_LISTS_CLEANUP = r"rm +-(?:rf|fr|r +-f|f +-r) +/var/lib/apt/lists(?:/\*|/)?(?
 
 
 def has_cache_mount(mounts: list[dict[str, str]], tool: Tool) -> bool:
-    return any(tool.cache_marker in m.get("target", m.get("dst", "")) for m in mounts)
+    """Whether a mount holds the tool's cache: its own target, or a folder above it (a cache
+    mount on /var/cache holds /var/cache/apt; one on /root/.cache holds ~/.cache/pip)."""
+    for mount in mounts:
+        target = mount.get("target", mount.get("dst", ""))
+        if tool.cache_marker in target:
+            return True
+        above = target.rstrip("/")
+        if not above:
+            continue
+        for cache in tool.cache_targets:
+            if cache.startswith("~"):
+                # the home is the USER's, unknown here: match the part below it
+                below_home = cache[1:]
+                parts = [p for p in below_home.split("/") if p]
+                if any(above.endswith("/" + "/".join(parts[:n])) for n in range(1, len(parts))):
+                    return True
+            elif cache.startswith(above + "/"):
+                return True
+    return False
 
 
 class InstallWithoutCacheMount(Rule):
