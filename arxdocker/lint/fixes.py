@@ -193,7 +193,9 @@ def _head_first(
     edits = [Edit.insert(broad.line, 1, lines)]
     rest = pieces[len(head) :]
     if keep_run and keep_run(head):
-        pass
+        # The RUN stays as it was, but this pass claims its line: another rule's fix of it (a go
+        # cache mount) must see the download moved above it first, in the next pass.
+        edits.append(Edit.insert(run.line, 1, ""))
     elif rest:
         # the rest keeps its own lines and comments: only the moved commands are cut out
         start = command_start(dockerfile, run)

@@ -98,8 +98,9 @@ class InstallWithoutCacheMount(Rule):
     for an apt install in a heredoc.
 
     For go, no fix for a RUN that only downloads modules (`go mod download` alone): its point is
-    to keep them in the image for later RUNs, which a mount defeats; nor for a build after such
-    a RUN, where a mount on /go/pkg/mod would hide the downloaded modules.
+    to keep them in the image for later RUNs, which a mount defeats. A build after such a RUN
+    gets the build cache (`~/.cache/go-build`) alone: a mount on /go/pkg/mod would hide the
+    downloaded modules.
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
@@ -119,12 +120,20 @@ class InstallWithoutCacheMount(Rule):
                 tool = install_tool(command)
                 if tool and tool not in tools and not has_cache_mount(mounts, tool):
                     tools.append(tool)
+            build_cache_only = _go_build_after_download(ctx, instruction, tools)
+            if build_cache_only and any("go-build" in _target(m) for m in mounts):
+                tools = [tool for tool in tools if tool.name != "go"]
             if not tools:
                 continue
             stage = ctx.stage_of(instruction)
             base = stage.base if stage else ""
             home = ctx.home(instruction)
-            flags = " ".join(tool.mount_flags(home, base) for tool in tools)
+            flags = " ".join(
+                f"--mount=type=cache,target={tool.targets(home, base)[-1]}"
+                if tool.name == "go" and build_cache_only
+                else tool.mount_flags(home, base)
+                for tool in tools
+            )
             names = ", ".join(tool.name for tool in tools)
             yield self.finding(
                 ctx,
@@ -155,11 +164,9 @@ class InstallWithoutCacheMount(Rule):
             if _empties_apt_cache(run) > len(edits):
                 return None  # a cleanup the fix cannot cut out would empty the mounts each run
             edits += _docker_clean_off(ctx, instruction)
-        if any(tool.name == "go" for tool in tools) and (
-            not builds_with_go(run) or _modules_downloaded_before(ctx, instruction)
-        ):
-            # a download-only RUN exists to keep the modules in the image, and a mount on
-            # /go/pkg/mod would hide the modules an earlier RUN downloaded (and needs network)
+        if any(tool.name == "go" for tool in tools) and not builds_with_go(run):
+            # a download-only RUN exists to keep the modules in the image (a build after such a
+            # RUN gets only the build cache: a mount on /go/pkg/mod would hide its modules)
             return None
         if any(tool.name == "pip" for tool in tools):
             scope = ctx.stages.scope(instruction)
@@ -228,6 +235,20 @@ def _windows_shell(ctx: LintContext, instruction: Instruction) -> bool:
     return bool(shells) and any(w in shells[-1].args[0].lower() for w in ("powershell", "cmd"))
 
 
+def _target(mount: dict[str, str]) -> str:
+    return mount.get("target", mount.get("dst", ""))
+
+
+def _go_build_after_download(ctx: LintContext, instruction: Instruction, tools: list) -> bool:
+    """A go build after a RUN that downloaded the modules into the image: its mount is the
+    build cache alone, as one on /go/pkg/mod would hide those modules."""
+    if not any(tool.name == "go" for tool in tools):
+        return False
+    return builds_with_go(ctx.commands(instruction)) and _modules_downloaded_before(
+        ctx, instruction
+    )
+
+
 def _modules_downloaded_before(ctx: LintContext, instruction: Instruction) -> bool:
     stage = ctx.stage_of(instruction)
     chain = ctx.stages.chain(stage) if stage is not None else []
@@ -235,6 +256,8 @@ def _modules_downloaded_before(ctx: LintContext, instruction: Instruction) -> bo
         earlier.keyword == "RUN"
         and earlier.index < instruction.index
         and any(c.words[:3] == ("go", "mod", "download") for c in ctx.commands(earlier))
+        # with its own mount on the module cache, the modules stayed out of the image
+        and not any("pkg/mod" in _target(m) for m in earlier.cache_mounts())
         for stage in chain
         for earlier in stage.instructions
     )
