@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from arxdocker.lint.model import Finding
@@ -16,6 +17,10 @@ def split_reference(reference: str) -> tuple[str, str | None, str | None]:
     if tag is not None:
         name = name[: len(name) - len(tag) - 1]
     return name, tag, digest or None
+
+
+# BuildKit's automatic platform ARGs: set per build, so a base naming one is not known here.
+_PLATFORM_ARG = re.compile(r"\$\{?(?:TARGET|BUILD)(?:PLATFORM|OS|ARCH|VARIANT)\b")
 
 
 class UnpinnedBaseImage(Rule):
@@ -61,6 +66,8 @@ class UnpinnedBaseImage(Rule):
                 continue
             if any(s.name == base.lower() for s in model.stages[: stage.index]):
                 continue
+            if _PLATFORM_ARG.search(stage.base_raw):
+                continue  # `FROM runtime-$TARGETARCH`: a stage per platform, known only at build
             name, tag, digest = split_reference(base)
             if digest or (tag and tag != "latest"):
                 continue
