@@ -74,6 +74,7 @@ TOOLS: dict[str, Tool] = {
 }  # fmt: skip
 
 _PIP = re.compile(r"^pip(3(\.\d+)?)?$")
+_INFO_FLAGS = frozenset({"-v", "-V", "--version", "-h", "--help"})
 _PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
 
 
@@ -82,6 +83,8 @@ def install_tool(command: Command) -> Tool | None:
     words, name = command.words, command.name
     args = [w for w in words[1:] if not w.startswith("-")]
     verb = args[0] if args else ""
+    if not verb and any(w in _INFO_FLAGS for w in words[1:]):
+        return None  # `yarn -v`, `npm --version`: no install
     if name in ("apt-get", "apt", "aptitude") and verb == "install":
         return TOOLS["apt"]
     if name == "apk" and verb == "add":
@@ -114,8 +117,8 @@ def install_tool(command: Command) -> Tool | None:
         return TOOLS["bundler"]
     if name == "composer" and verb == "install":
         return TOOLS["composer"]
-    if name == "dotnet" and verb in ("restore", "publish", "build"):
-        return TOOLS["dotnet"]
+    if name == "dotnet" and verb in ("restore", "publish", "build") and "--no-restore" not in words:
+        return TOOLS["dotnet"]  # `--no-restore`: the packages came in an earlier restore
     if name == "nuget" and verb == "restore":
         return TOOLS["nuget"]
     return None
