@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from arxdocker.dockerfile.model import Instruction
 from arxdocker.lint.edits import keyword_end
 from arxdocker.lint.model import Edit, Finding, Fix
 from arxdocker.lint.rule import LintContext, Rule
@@ -39,7 +40,10 @@ class CopyLinkOpportunity(Rule):
 
     ## Fix safety
     Unsafe, so `--fix` does not apply it: with `--link` the destination path cannot go through
-    symlinks of the base image, and a `--chown` by name cannot read the base's /etc/passwd.
+    symlinks of the base image, and a `--chown` by name cannot read the base's /etc/passwd. Not
+    offered for one file copied to a destination without a trailing `/` and with another name
+    (`COPY --from=build /out/server /usr/local/bin`): without `--link` the file lands in that
+    folder of the base image, with `--link` it would replace the folder (moby/buildkit#4325).
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#copy---link
@@ -61,9 +65,28 @@ class CopyLinkOpportunity(Rule):
             if owner and not (owner.value or "").replace(":", "").isdigit():
                 continue
             line, column = keyword_end(instruction)
+            fix: Fix | None = Fix("Add `--link`", (Edit.insert(line, column, " --link"),), "unsafe")
+            help_text = None
+            if _file_or_folder(instruction):
+                fix = None
+                help_text = (
+                    f"with --link, `{instruction.destination}` is the file itself, even where the "
+                    f"base has a folder there: write `{instruction.destination}/` for the folder"
+                )
             yield self.finding(
                 ctx,
                 instruction,
                 f"COPY --from={source.value} without --link reruns when any earlier layer changes",
-                fix=Fix("Add `--link`", (Edit.insert(line, column, " --link"),), "unsafe"),
+                help=help_text,
+                fix=fix,
             )
+
+
+def _file_or_folder(instruction: Instruction) -> bool:
+    """One file copied to a destination that may be a folder of the base image (no trailing `/`,
+    another name): without --link it lands inside that folder, with --link it replaces it."""
+    sources = instruction.sources
+    destination = instruction.destination
+    if len(sources) != 1 or destination.endswith("/") or any(c in sources[0] for c in "*?["):
+        return False
+    return sources[0].rstrip("/").rsplit("/", 1)[-1] != destination.rsplit("/", 1)[-1]
