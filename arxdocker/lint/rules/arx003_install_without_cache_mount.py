@@ -84,7 +84,10 @@ class InstallWithoutCacheMount(Rule):
     ## Fix safety
     Safe for apt, pip, npm and go run as root: the fix adds the mount flags, and drops what
     would defeat the mount (pip's `--no-cache-dir`, apt's `rm -rf /var/lib/apt/lists/*` and the
-    image's `docker-clean` hook). The image content is the same apart from those caches. No fix
+    image's `docker-clean` hook, as Docker's own cache-mount example does). The image content is
+    the same apart from those caches and that one file: its absence is kept by images built FROM
+    this one in other Dockerfiles, whose apt installs without a cache mount then keep their .deb
+    files unless they clean up (`apt-get clean`). No fix
     for another USER (the mount would be root-owned unless given that user's `uid=`), under a
     Windows SHELL, or for pip when `PIP_CACHE_DIR` points elsewhere.
 
