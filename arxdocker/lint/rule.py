@@ -79,12 +79,16 @@ class LintContext:
                         workdir, self.stages.expand(instruction, instruction.args[0])
                     )
                 elif instruction.keyword == "USER" and instruction.args:
-                    user = self.stages.expand(instruction, instruction.args[0]).split(":")[0]
+                    user = self.stages.expand(instruction, instruction.args[0])
             stage_end[stage.index] = (workdir, user)
         return at
 
     def user(self, instruction: Instruction) -> str:
         """The USER an instruction runs as ("root" unless a USER in its stage chain says else)."""
+        return self.user_and_group(instruction).split(":")[0]
+
+    def user_and_group(self, instruction: Instruction) -> str:
+        """The USER instruction's value in effect: `user`, or `user:group`."""
         return self._in_effect.get(instruction.index, ("/", "root"))[1]
 
     def home(self, instruction: Instruction) -> str:

@@ -29,14 +29,30 @@ class Tool:
                 path = path.replace("~/go", "/go")
             if self.name == "cargo" and base.startswith("rust"):
                 path = path.replace("~/.cargo", "/usr/local/cargo")
+            if self.name == "bundler" and base.startswith("ruby"):
+                path = "/usr/local/bundle/cache"  # the official images' GEM_HOME
             targets.append(path.replace("~", home, 1))
         return targets
 
-    def mount_flags(self, home: str, base: str = "") -> str:
+    def mount_flags(
+        self, home: str, base: str = "", env: dict[str, str | None] | None = None
+    ) -> str:
         return " ".join(
             f"--mount=type=cache,target={target}{self.mount_options}"
-            for target in self.targets(home, base)
+            for target in self.cache_dirs(home, base, env or {})
         )
+
+    def cache_dirs(self, home: str, base: str, env: dict[str, str | None]) -> list[str]:
+        """Its cache folders where the stage's ENV moves them (`GOMODCACHE`, `CARGO_HOME`…),
+        else the defaults for the user's home and the base image."""
+        dirs = self.targets(home, base)
+        for index, choices in enumerate(_CACHE_ENV.get(self.name, ())):
+            for variable, below in choices:
+                value = env.get(variable)
+                if value and value.startswith("/") and index < len(dirs):
+                    dirs[index] = value.rstrip("/") + below
+                    break
+        return dirs
 
 
 TOOLS: dict[str, Tool] = {
@@ -73,6 +89,21 @@ TOOLS: dict[str, Tool] = {
     )
 }  # fmt: skip
 
+# Per cache folder of a tool (in `cache_targets` order), the ENV that moves it: the first set
+# wins, with what is appended below it.
+_CACHE_ENV: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
+    "pip": ((("PIP_CACHE_DIR", ""),),),
+    "uv": ((("UV_CACHE_DIR", ""),),),
+    "npm": ((("npm_config_cache", ""), ("NPM_CONFIG_CACHE", "")),),
+    "yarn": ((("YARN_CACHE_FOLDER", ""),),),
+    "go": ((("GOMODCACHE", ""), ("GOPATH", "/pkg/mod")), (("GOCACHE", ""),)),
+    "cargo": ((("CARGO_HOME", "/registry"),),),
+    "bundler": ((("GEM_HOME", "/cache"),),),
+    "composer": ((("COMPOSER_CACHE_DIR", ""),),),
+    "gradle": ((("GRADLE_USER_HOME", ""),),),
+    "dotnet": ((("NUGET_PACKAGES", ""),),),
+    "nuget": ((("NUGET_PACKAGES", ""),),),
+}
 _PIP = re.compile(r"^pip(3(\.\d+)?)?$")
 _INFO_FLAGS = frozenset({"-v", "-V", "--version", "-h", "--help"})
 _PYTHON = re.compile(r"^python(3(\.\d+)?)?$")

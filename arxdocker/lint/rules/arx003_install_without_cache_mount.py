@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from arxdocker.dockerfile.model import Instruction
 from arxdocker.dockerfile.shell import Command
@@ -33,9 +33,10 @@ def _empties_apt_cache(run: list[Command]) -> int:
 APT_LISTS_CLEANUP = r"rm +-(?:rf|fr|r +-f|f +-r) +/var/lib/apt/lists(?:/\*|/)?(?=[ \t;&\\]|$)"
 
 
-def has_cache_mount(mounts: list[dict[str, str]], tool: Tool) -> bool:
+def has_cache_mount(mounts: list[dict[str, str]], tool: Tool, dirs: Iterable[str] = ()) -> bool:
     """Whether a mount holds the tool's cache: its own target, or a folder above it (a cache
-    mount on /var/cache holds /var/cache/apt; one on /root/.cache holds ~/.cache/pip)."""
+    mount on /var/cache holds /var/cache/apt; one on /root/.cache holds ~/.cache/pip). `dirs`
+    are the folders the stage's ENV gives it (GOMODCACHE…)."""
     for mount in mounts:
         target = mount.get("target", mount.get("dst", ""))
         if tool.cache_marker in target:
@@ -43,6 +44,8 @@ def has_cache_mount(mounts: list[dict[str, str]], tool: Tool) -> bool:
         above = target.rstrip("/")
         if not above:
             continue
+        if any(d.rstrip("/") == above or d.startswith(above + "/") for d in dirs):
+            return True
         for cache in tool.cache_targets:
             if cache.startswith("~"):
                 # the home is the USER's, unknown here: match the part below it
@@ -118,32 +121,39 @@ class InstallWithoutCacheMount(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for instruction in ctx.dockerfile.instructions:
             mounts = instruction.cache_mounts()
+            stage = ctx.stage_of(instruction)
+            base = stage.base if stage else ""
+            home = ctx.home(instruction)
+            env = ctx.stages.scope(instruction)
             tools: list[Tool] = []
             for command in ctx.commands(instruction):
                 tool = install_tool(command)
-                if tool and tool not in tools and not has_cache_mount(mounts, tool):
+                if tool is None or tool in tools:
+                    continue
+                if not has_cache_mount(mounts, tool, tool.cache_dirs(home, base, env)):
                     tools.append(tool)
             build_cache_only = _go_build_after_download(ctx, instruction, tools)
             if build_cache_only and any("go-build" in _target(m) for m in mounts):
                 tools = [tool for tool in tools if tool.name != "go"]
             if not tools:
                 continue
-            stage = ctx.stage_of(instruction)
-            base = stage.base if stage else ""
-            home = ctx.home(instruction)
             flags = " ".join(
-                f"--mount=type=cache,target={tool.targets(home, base)[-1]}"
+                f"--mount=type=cache,target={tool.cache_dirs(home, base, env)[-1]}"
                 if tool.name == "go" and build_cache_only
-                else tool.mount_flags(home, base)
+                else tool.mount_flags(home, base, env)
                 for tool in tools
             )
             names = ", ".join(tool.name for tool in tools)
+            help_text = f"Add `RUN {_owned_by(flags, ctx.user_and_group(instruction))}`"
+            turned_off = _cache_turned_off(ctx, instruction, tools, env)
+            if turned_off:
+                help_text += f", and drop {turned_off}, which keeps the tool from caching"
             yield self.finding(
                 ctx,
                 instruction,
                 f"{names} install on line {instruction.line} has no cache mount; a rerun "
                 "downloads every package again",
-                help=f"Add `RUN {flags}`",
+                help=help_text,
                 fix=self._fix(ctx, instruction, tools, flags),
             )
 
@@ -236,6 +246,31 @@ def _windows_shell(ctx: LintContext, instruction: Instruction) -> bool:
         if i.keyword == "SHELL" and i.index < instruction.index
     ]
     return bool(shells) and any(w in shells[-1].args[0].lower() for w in ("powershell", "cmd"))
+
+
+def _owned_by(flags: str, user: str) -> str:
+    """The mount flags for a numeric USER (`10001:10001`): cache mounts are root-owned unless
+    given the user's uid and gid. (A named user's ids are in the base image, unknown here.)"""
+    uid, _, gid = user.partition(":")
+    if not uid.isdigit() or uid == "0":
+        return flags
+    owner = f",uid={uid},gid={gid if gid.isdigit() else uid}"
+    return " ".join(flag + owner for flag in flags.split())
+
+
+def _cache_turned_off(
+    ctx: LintContext, instruction: Instruction, tools: list[Tool], env: dict[str, str | None]
+) -> str:
+    """What in the RUN or the stage's ENV turns the tool's cache off (`apk --no-cache`,
+    `PIP_NO_CACHE_DIR`): a mount alone would change nothing."""
+    words = {word for command in ctx.commands(instruction) for word in command.words}
+    found = [
+        f"`{switch}`"
+        for tool in tools
+        for switch in tool.no_cache
+        if (switch.startswith("--") and switch in words) or (switch.isupper() and switch in env)
+    ]
+    return ", ".join(dict.fromkeys(found))
 
 
 def _target(mount: dict[str, str]) -> str:
