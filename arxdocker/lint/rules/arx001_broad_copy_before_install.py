@@ -16,6 +16,7 @@ from arxdocker.lint.tools import (
     DependencyScript,
     dependency_install,
     dependency_script,
+    install_tool,
     system_install,
 )
 
@@ -151,8 +152,7 @@ class BroadCopyBeforeInstall(Rule):
             + ("the packages" if system else "every dependency"),
             help=f"Install the system packages before `{broad.original}`"
             if system
-            else f"Copy {' '.join(manifests)} first and run the {tool} install before "
-            f"`{broad.original}`",
+            else _install_help(ctx, broad, run, tool, manifests),
             fix=(move_before(ctx.dockerfile, broad, run) if _app_folder(ctx, broad) else None)
             if system
             else _install_fix(ctx, broad, run, tool, manifests),
@@ -325,3 +325,42 @@ def _app_folder(ctx: LintContext, broad: Instruction) -> bool:
         and not dest.startswith(tuple(f"{f}/" for f in _SYSTEM_FOLDERS))
         and (dest not in _SYSTEM_FOLDERS)
     )
+
+
+# What fetches a build tool's dependencies alone, where its install is the build itself.
+_FETCH_FIRST = {
+    "go": "`go mod download`",
+    "cargo": "`cargo fetch` (with a stub src/main.rs) or cargo-chef's `cargo chef cook`",
+    "maven": "`mvn dependency:go-offline`",
+    "gradle": "`gradle dependencies`",
+    "dotnet": "`dotnet restore`",
+}
+_BUILD_VERBS = ("build", "publish", "package", "install", "test", "run", "assemble", "compile")
+
+
+def _install_help(
+    ctx: LintContext, broad: Instruction, run: Instruction, tool: str, manifests: tuple[str, ...]
+) -> str:
+    """Copy the manifests (named as the context has them) first, then the install; for a build
+    tool whose command here is the build, the step that fetches the dependencies alone."""
+    source = broad.sources[0] if len(broad.sources) == 1 else "."
+    destination = join_path(ctx.workdir(broad), broad.destination)
+    listed = []
+    for manifest in manifests:
+        name = manifest
+        if manifest.startswith("/") and manifest.startswith(destination.rstrip("/") + "/"):
+            # `pip install -r /app/requirements.txt` after `COPY . /app`: the context's file
+            below = manifest[len(destination.rstrip("/")) + 1 :]
+            name = below if source in (".", "./") else f"{source.rstrip('/')}/{below}"
+        listed.append(name)
+    words = next(
+        (c.words for c in ctx.commands(run) if (found := install_tool(c)) and found.name == tool),
+        (),
+    )
+    builds = len(words) > 1 and any(w in _BUILD_VERBS for w in words[1:3])
+    if tool in _FETCH_FIRST and builds and words[:3] != ("go", "mod", "download"):
+        return (
+            f"Copy {' '.join(listed)} first and fetch the dependencies there with "
+            f"{_FETCH_FIRST[tool]}; the build stays after `{broad.original}`"
+        )
+    return f"Copy {' '.join(listed)} first and run the {tool} install before `{broad.original}`"

@@ -1,4 +1,4 @@
-"""ARX003's help names the mount that works for that stage: its ENV, its base image, its USER."""
+"""Help texts name what works for that stage: ARX003's mount (its ENV, base image, USER), ARX001's move."""
 
 from __future__ import annotations
 
@@ -36,4 +36,26 @@ def _help(linter, text: str) -> list[str]:
 )
 def test_help_names_the_mount_that_works(linter, dockerfile: str, expected: str) -> None:
     (found,) = _help(linter, dockerfile)
+    assert expected in found
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "expected"),
+    [
+        (  # the manifest as the context has it, not as the image does
+            "FROM python:3.12\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n",
+            "Copy requirements.txt first and run the pip install before `COPY . /app`",
+        ),
+        (  # a build cannot run before its sources: the dependencies are fetched alone
+            "FROM rust:1.80\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n",
+            "Copy Cargo.toml Cargo.lock first and fetch the dependencies there with `cargo fetch`",
+        ),
+        (
+            "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n",
+            "fetch the dependencies there with `go mod download`; the build stays after",
+        ),
+    ],
+)
+def test_arx001_help_says_what_to_move(linter, dockerfile: str, expected: str) -> None:
+    (found,) = [f.help or "" for f in linter.findings(dockerfile, "ARX001")]
     assert expected in found
