@@ -1,4 +1,4 @@
-"""Help texts name what works for that stage: ARX003's mount (its ENV, base image, USER), ARX001's move."""
+"""Help texts name what works for the stage: ARX003's mount (ENV, base image, USER), ARX001's."""
 
 from __future__ import annotations
 
