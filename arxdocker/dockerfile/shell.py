@@ -13,6 +13,8 @@ from dataclasses import dataclass
 SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "(", ")", "{", "}", "|&"}
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS = {"sudo", "env", "exec", "command", "time", "nice", "nohup"}
+# Shell reserved words that open a command inside a compound: `if npm ci; then yarn; fi`.
+_RESERVED = {"if", "then", "else", "elif", "do", "while", "until", "!"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,12 @@ def _commands(script: str) -> tuple[Command, ...]:
 
 
 def _strip(words: list[str]) -> list[str]:
-    while words and (words[0] in _WRAPPERS or _ASSIGNMENT.match(words[0]) or words[0] == "-E"):
+    while words and (
+        words[0] in _WRAPPERS
+        or words[0] in _RESERVED
+        or _ASSIGNMENT.match(words[0])
+        or words[0] == "-E"
+    ):
         words = words[1:]
     return words
 
