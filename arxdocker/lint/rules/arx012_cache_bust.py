@@ -56,21 +56,22 @@ class CacheBust(Rule):
         for stage in ctx.stages.stages:
             steps = stage.instructions
             for position, instruction in enumerate(steps):
-                what = None
+                after = [i for i in steps[position + 1 :] if i.keyword in ("RUN", "COPY", "ADD")]
+                span = f"lines {after[0].line}-{after[-1].span.end_line}" if after else "none"
+                rebuilt = f"{len(after)} later step(s) of stage {stage.label} rebuild ({span})"
+                message = None
                 if instruction.keyword == "ARG":
                     busting = [
                         w.split("=")[0] for w in instruction.args if BUST_ARG.match(w.split("=")[0])
                     ]
-                    what = f"ARG {busting[0]}" if busting else None
+                    if busting:
+                        message = f"ARG {busting[0]} busts the cache: when it changes, {rebuilt}"
                 elif instruction.keyword == "RUN" and DATE_CALL.search(instruction.script):
-                    what = f"the date or random value in the RUN on line {instruction.line}"
-                if what is None:
-                    continue
-                after = [i for i in steps[position + 1 :] if i.keyword in ("RUN", "COPY", "ADD")]
-                span = f"lines {after[0].line}-{after[-1].span.end_line}" if after else "none"
-                yield self.finding(
-                    ctx,
-                    instruction,
-                    f"{what} busts the cache: when it changes, {len(after)} later step(s) of "
-                    f"stage {stage.label} rebuild ({span})",
-                )
+                    # BuildKit caches a RUN by its text: the value is made once and then reused
+                    message = (
+                        f"the date or random value made in the RUN on line {instruction.line} "
+                        "is stale while the step is cached, and when the step reruns, "
+                        f"{rebuilt}"
+                    )
+                if message is not None:
+                    yield self.finding(ctx, instruction, message)
