@@ -104,8 +104,14 @@ class BroadCopyBeforeInstall(Rule):
     fix_title = "Copy the dependency manifests and install before copying the rest of the sources"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
+        # A stage's broad COPY that no install of its own follows, handed to the stages built
+        # FROM it (`FROM base AS repo` / `COPY . .`, then `FROM repo AS prod` / `RUN pnpm
+        # install`); reported once, without a fix, which would have to cross the FROM.
+        left_over: dict[int, Instruction] = {}
+        reported: set[int] = set()
         for stage in ctx.stages.stages:
-            broad: Instruction | None = None
+            inherited = left_over.get(stage.base_stage) if stage.base_stage is not None else None
+            broad: Instruction | None = inherited
             installs: list[tuple[Instruction, str, tuple[str, ...]]] = []
             scripts: list[tuple[Instruction, DependencyScript]] = []
             done: set[str] = set()  # tools (and scripts) that installed before the broad COPY
@@ -129,6 +135,15 @@ class BroadCopyBeforeInstall(Rule):
                     else:
                         installs.append((instruction, found[0].name, found[1]))
             if broad is None:
+                continue
+            if not installs and not scripts:
+                left_over[stage.index] = broad
+                continue
+            if broad is inherited:
+                if broad.index not in reported and installs:
+                    reported.add(broad.index)
+                    found = self._install_finding(ctx, broad, *installs[0])
+                    yield replace(found, fix=None)
                 continue
             if installs:
                 yield self._install_finding(ctx, broad, *installs[0])
