@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from arxdocker.dockerfile.model import Instruction
 from arxdocker.dockerfile.shell import Command
@@ -10,7 +10,7 @@ from arxdocker.lint.edits import command_start, keyword_end
 from arxdocker.lint.fixes import remove_chained, remove_pattern
 from arxdocker.lint.model import Edit, Finding, Fix
 from arxdocker.lint.rule import LintContext, Rule
-from arxdocker.lint.tools import Tool, install_tool, is_update
+from arxdocker.lint.tools import TOOLS, Tool, install_tool, is_update
 
 FIXABLE = {"apt", "pip", "npm", "go"}
 _APT_FOLDERS = ("/var/lib/apt", "/var/cache/apt")
@@ -33,29 +33,65 @@ def _empties_apt_cache(run: list[Command]) -> int:
 APT_LISTS_CLEANUP = r"rm +-(?:rf|fr|r +-f|f +-r) +/var/lib/apt/lists(?:/\*|/)?(?=[ \t;&\\]|$)"
 
 
-def has_cache_mount(mounts: list[dict[str, str]], tool: Tool, dirs: Iterable[str] = ()) -> bool:
-    """Whether a mount holds the tool's cache: its own target, or a folder above it (a cache
-    mount on /var/cache holds /var/cache/apt; one on /root/.cache holds ~/.cache/pip). `dirs`
-    are the folders the stage's ENV gives it (GOMODCACHE…)."""
-    for mount in mounts:
-        target = mount.get("target", mount.get("dst", ""))
-        if tool.cache_marker in target:
-            return True
-        above = target.rstrip("/")
-        if not above:
-            continue
-        if any(d.rstrip("/") == above or d.startswith(above + "/") for d in dirs):
-            return True
-        for cache in tool.cache_targets:
-            if cache.startswith("~"):
-                # the home is the USER's, unknown here: match the part below it
-                below_home = cache[1:]
-                parts = [p for p in below_home.split("/") if p]
-                if any(above.endswith("/" + "/".join(parts[:n])) for n in range(1, len(parts))):
-                    return True
-            elif cache.startswith(above + "/"):
+def cache_held(ctx: LintContext, instruction: Instruction, tool: Tool) -> bool:
+    """Whether a cache mount of the RUN holds the tool's main cache folder where the stage has
+    it (its ENV, its USER's home, its base image), or the RUN mounts a place of its own."""
+    stage = ctx.stage_of(instruction)
+    base = stage.base if stage else ""
+    home, env = ctx.home(instruction), ctx.stages.scope(instruction)
+    mounts = instruction.cache_mounts()
+    dirs = tool.cache_dirs(home, base, env)
+    moved = dirs != tool.cache_dirs(home, base, {})
+    if not missing_cache_dirs(mounts, tool, dirs[:1], moved=moved):
+        return True
+    return bool(mounts) and bool(unclaimed_mounts(mounts, home, base))
+
+
+def missing_cache_dirs(
+    mounts: list[dict[str, str]], tool: Tool, dirs: list[str], *, moved: bool
+) -> list[str]:
+    """The tool's cache folders no cache mount holds: a mount on the folder, or on one above it
+    (/var/cache holds /var/cache/apt). Unless the stage's ENV moved them (`moved`), a mount on
+    the default folder under another home counts too (~/.cache/pip under any home)."""
+    return [
+        folder
+        for folder in dirs
+        if not any(_holds(_target(m), folder, tool, moved) for m in mounts)
+    ]
+
+
+def _holds(target: str, folder: str, tool: Tool, moved: bool) -> bool:
+    above = target.rstrip("/")
+    if not above:
+        return False
+    if folder.rstrip("/") == above or folder.startswith(above + "/"):
+        return True
+    if moved:
+        return False
+    main = tool.cache_targets[0]
+    if tool.cache_marker and tool.cache_marker in target and folder.endswith(main.lstrip("~")):
+        return True
+    for cache in tool.cache_targets:
+        if cache.startswith("~") and folder.endswith(cache[1:]):
+            # the default folder under a home not known here: match what lies below the home
+            parts = [p for p in cache[1:].split("/") if p]
+            if any(above.endswith("/" + "/".join(parts[:n])) for n in range(1, len(parts) + 1)):
                 return True
     return False
+
+
+def unclaimed_mounts(mounts: list[dict[str, str]], home: str, base: str) -> list[dict[str, str]]:
+    """Cache mounts that hold no known tool's default cache: the project's own places (a
+    GOMODCACHE set with `go env -w`), which an install in the RUN may well use."""
+    return [
+        m
+        for m in mounts
+        if not any(
+            _holds(_target(m), folder, tool, False)
+            for tool in TOOLS.values()
+            for folder in tool.targets(home, base)
+        )
+    ]
 
 
 class InstallWithoutCacheMount(Rule):
@@ -125,23 +161,31 @@ class InstallWithoutCacheMount(Rule):
             base = stage.base if stage else ""
             home = ctx.home(instruction)
             env = ctx.stages.scope(instruction)
+            run = ctx.commands(instruction)
+            unclaimed = unclaimed_mounts(mounts, home, base) if mounts else []
             tools: list[Tool] = []
-            for command in ctx.commands(instruction):
+            missing: list[tuple[Tool, str]] = []
+            for command in run:
                 tool = install_tool(command)
                 if tool is None or tool in tools:
                     continue
-                if not has_cache_mount(mounts, tool, tool.cache_dirs(home, base, env)):
-                    tools.append(tool)
-            build_cache_only = _go_build_after_download(ctx, instruction, tools)
-            if build_cache_only and any("go-build" in _target(m) for m in mounts):
-                tools = [tool for tool in tools if tool.name != "go"]
+                dirs = tool.cache_dirs(home, base, env)
+                moved = dirs != tool.cache_dirs(home, base, {})
+                if tool.name == "go":
+                    if not builds_with_go(run) and _built_later_with_go(ctx, instruction):
+                        continue  # the download layer is the cache the later build reads
+                    if builds_with_go(run) and _modules_downloaded_before(ctx, instruction):
+                        dirs = dirs[1:]  # the build cache alone: the modules are in the image
+                lacking = missing_cache_dirs(mounts, tool, dirs, moved=moved)
+                if dirs[0] not in lacking or unclaimed:
+                    continue  # its main cache is held, or the RUN mounts a place of its own
+                tools.append(tool)
+                missing += [(tool, folder) for folder in lacking]
             if not tools:
                 continue
             flags = " ".join(
-                f"--mount=type=cache,target={tool.cache_dirs(home, base, env)[-1]}"
-                if tool.name == "go" and build_cache_only
-                else tool.mount_flags(home, base, env)
-                for tool in tools
+                f"--mount=type=cache,target={folder}{tool.mount_options}"
+                for tool, folder in missing
             )
             names = ", ".join(tool.name for tool in tools)
             help_text = f"Add `RUN {_owned_by(flags, ctx.user_and_group(instruction))}`"
@@ -277,14 +321,20 @@ def _target(mount: dict[str, str]) -> str:
     return mount.get("target", mount.get("dst", ""))
 
 
-def _go_build_after_download(ctx: LintContext, instruction: Instruction, tools: list) -> bool:
-    """A go build after a RUN that downloaded the modules into the image: its mount is the
-    build cache alone, as one on /go/pkg/mod would hide those modules."""
-    if not any(tool.name == "go" for tool in tools):
+def _built_later_with_go(ctx: LintContext, instruction: Instruction) -> bool:
+    """Whether a later RUN of the stage (or of one built FROM it) builds with go: then a RUN
+    that only downloads modules keeps them in the image for it."""
+    stage = ctx.stage_of(instruction)
+    if stage is None:
         return False
-    return builds_with_go(ctx.commands(instruction)) and _modules_downloaded_before(
-        ctx, instruction
-    )
+    for other in ctx.stages.stages:
+        if stage not in ctx.stages.chain(other):
+            continue
+        for later in other.instructions:
+            runs_later = later.keyword == "RUN" and later.index > instruction.index
+            if runs_later and builds_with_go(ctx.commands(later)):
+                return True
+    return False
 
 
 def _modules_downloaded_before(ctx: LintContext, instruction: Instruction) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from arxdocker.lint.model import Finding
 from arxdocker.lint.rule import LintContext, Rule
-from arxdocker.lint.rules.arx003_install_without_cache_mount import has_cache_mount
+from arxdocker.lint.rules.arx003_install_without_cache_mount import cache_held
 from arxdocker.lint.tools import install_tool
 
 CLEANUP = {
@@ -56,12 +56,11 @@ class PackageCacheInLayer(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for instruction in ctx.dockerfile.instructions:
-            mounts = instruction.cache_mounts()
             script = instruction.script
             scope = ctx.stages.scope(instruction)
             for command in ctx.commands(instruction):
                 tool = install_tool(command)
-                if tool is None or tool.name not in CLEANUP or has_cache_mount(mounts, tool):
+                if tool is None or tool.name not in CLEANUP or cache_held(ctx, instruction, tool):
                     continue
                 if any(marker in script or marker in scope for marker in tool.no_cache):
                     continue
