@@ -41,9 +41,9 @@ class CopyLinkOpportunity(Rule):
     ## Fix safety
     Unsafe, so `--fix` does not apply it: with `--link` the destination path cannot go through
     symlinks of the base image, and a `--chown` by name cannot read the base's /etc/passwd. Not
-    offered for one file copied to a destination without a trailing `/` and with another name
-    (`COPY --from=build /out/server /usr/local/bin`): without `--link` the file lands in that
-    folder of the base image, with `--link` it would replace the folder (moby/buildkit#4325).
+    offered for one source copied onto a folder every base image has, written without a
+    trailing `/` (`COPY --from=build /out/server /usr/local/bin`): without `--link` the file
+    lands in that folder, with `--link` it would replace the folder (moby/buildkit#4325).
 
     ## References
     - https://docs.docker.com/reference/dockerfile/#copy---link
@@ -82,11 +82,21 @@ class CopyLinkOpportunity(Rule):
             )
 
 
+# Folders every Linux base image has: a file copied onto one of them lands inside it without
+# --link, and replaces it with --link.
+_SYSTEM_FOLDERS = frozenset(
+    f"{prefix}/{name}"
+    for prefix in ("", "/usr", "/usr/local")
+    for name in ("bin", "sbin", "lib", "lib64", "share", "etc", "include", "libexec")
+) | {"/opt", "/srv", "/tmp", "/var", "/home", "/root", "/usr", "/usr/local", "/etc/ssl/certs"}
+
+
 def _file_or_folder(instruction: Instruction) -> bool:
-    """One file copied to a destination that may be a folder of the base image (no trailing `/`,
-    another name): without --link it lands inside that folder, with --link it replaces it."""
+    """One source (not a folder: no trailing `/`) copied onto a folder the base image has, such
+    as /usr/local/bin: without --link it lands inside, with --link it would replace it."""
     sources = instruction.sources
-    destination = instruction.destination
-    if len(sources) != 1 or destination.endswith("/") or any(c in sources[0] for c in "*?["):
+    if len(sources) != 1 or sources[0].endswith("/") or any(c in sources[0] for c in "*?["):
         return False
-    return sources[0].rstrip("/").rsplit("/", 1)[-1] != destination.rsplit("/", 1)[-1]
+    return instruction.destination.rstrip("/") in _SYSTEM_FOLDERS and not (
+        instruction.destination.endswith("/")
+    )
