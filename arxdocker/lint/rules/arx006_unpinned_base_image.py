@@ -20,7 +20,20 @@ def split_reference(reference: str) -> tuple[str, str | None, str | None]:
 
 
 # BuildKit's automatic platform ARGs: set per build, so a base naming one is not known here.
-_PLATFORM_ARG = re.compile(r"\$\{?(?:TARGET|BUILD)(?:PLATFORM|OS|ARCH|VARIANT)\b")
+_PLATFORM_ARG = re.compile(r"\$\{?(?:TARGET|BUILD)(?:PLATFORM|OS|ARCH|VARIANT)\}?")
+
+
+def _platform_stage(base: str, earlier_stages: list[str | None]) -> bool:
+    """Whether `base` names an earlier stage through platform ARGs (`runtime-$TARGETARCH` and a
+    stage `runtime-amd64`); `ghcr.io/acme/tools-$TARGETARCH` with no such stage is an image."""
+    if not _PLATFORM_ARG.search(base):
+        return False
+    pattern = "".join(
+        ".+" if _PLATFORM_ARG.fullmatch(piece) else re.escape(piece)
+        for piece in re.split(f"({_PLATFORM_ARG.pattern})", base)
+        if piece
+    )
+    return any(name and re.fullmatch(pattern, name, re.IGNORECASE) for name in earlier_stages)
 
 
 class UnpinnedBaseImage(Rule):
@@ -66,8 +79,10 @@ class UnpinnedBaseImage(Rule):
                 continue
             if any(s.name == base.lower() for s in model.stages[: stage.index]):
                 continue
+            if _platform_stage(stage.base_raw, [s.name for s in model.stages[: stage.index]]):
+                continue  # `FROM runtime-$TARGETARCH`: a stage per platform, picked at build
             if _PLATFORM_ARG.search(stage.base_raw):
-                continue  # `FROM runtime-$TARGETARCH`: a stage per platform, known only at build
+                base = stage.base_raw  # shown as written: the ARG has a value per platform
             name, tag, digest = split_reference(base)
             if digest or (tag and tag != "latest"):
                 continue
