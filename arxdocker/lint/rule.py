@@ -92,8 +92,12 @@ class LintContext:
         return self._in_effect.get(instruction.index, ("/", "root"))[1]
 
     def home(self, instruction: Instruction) -> str:
+        """The USER's home: /root, /home/NAME, and for a numeric uid `/`, which Docker gives a
+        uid that /etc/passwd does not name (the base image's passwd is not known here)."""
         user = self.user(instruction)
-        return "/root" if user in ("root", "0", "") else f"/home/{user}"
+        if user in ("root", "0", ""):
+            return "/root"
+        return "/" if user.isdigit() else f"/home/{user}"
 
     def workdir(self, instruction: Instruction) -> str:
         """The working directory at an instruction (absolute, "/" by default)."""

@@ -31,7 +31,7 @@ class Tool:
                 path = path.replace("~/.cargo", "/usr/local/cargo")
             if self.name == "bundler" and base.startswith("ruby"):
                 path = "/usr/local/bundle/cache"  # the official images' GEM_HOME
-            targets.append(path.replace("~", home, 1))
+            targets.append(home.rstrip("/") + path[1:] if path.startswith("~") else path)
         return targets
 
     def mount_flags(

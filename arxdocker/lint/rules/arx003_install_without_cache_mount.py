@@ -188,7 +188,13 @@ class InstallWithoutCacheMount(Rule):
                 for tool, folder in missing
             )
             names = ", ".join(tool.name for tool in tools)
-            help_text = f"Add `RUN {_owned_by(flags, ctx.user_and_group(instruction))}`"
+            user = ctx.user_and_group(instruction)
+            help_text = f"Add `RUN {_owned_by(flags, user)}`"
+            if user.split(":")[0].isdigit() and user.split(":")[0] != "0":
+                help_text += (
+                    " (HOME is / for a uid the image's /etc/passwd does not name; if it names "
+                    "it, use that home)"
+                )
             turned_off = _cache_turned_off(ctx, instruction, tools, env)
             if turned_off:
                 help_text += f", and drop {turned_off}, which keeps the tool from caching"
