@@ -1,10 +1,10 @@
 """The CI regression gate: hold a candidate build (by default the newest record) against a
 baseline, and fail when it is slower, misses the cache more, or makes a bigger image than allowed.
 
-Without --baseline, the baseline is the newest build before the candidate of the same Dockerfile
-and target (as `explain` picks it), so a `bake` of several targets never judges one target
-against another. A --baseline of another target or Dockerfile is held against the candidate all
-the same, with a warning on stderr.
+Without --baseline, the baseline is the newest successful build before the candidate of the same
+Dockerfile and target (as `explain` picks it, passing over failed builds), so a `bake` of
+several targets never judges one target against another. A --baseline of another target or
+Dockerfile is held against the candidate all the same, with a warning on stderr.
 
 Percentages are given as 20% or 20 (both mean twenty percent); `off` turns a threshold off. A
 number above 0 and up to 1 needs its % sign (0.8 or 1.0 is refused: did you mean 80?); NaN,
@@ -43,8 +43,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--baseline",
         metavar="REF",
-        help="last~N, a build id, or a record file (default: the newest build before the "
-        "candidate of the same Dockerfile and target)",
+        help="last~N, a build id, or a record file (default: the newest successful build before "
+        "the candidate of the same Dockerfile and target)",
     )
     parser.add_argument(
         "--candidate", default="last", metavar="REF", help="the build to judge (default: last)"
@@ -110,8 +110,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _earlier(candidate: str, history: Path) -> RecordView:
-    """The newest build before `candidate` of the same Dockerfile and target, as `explain`
-    picks the build it compares with."""
+    """The newest successful build before `candidate` of the same Dockerfile and target, as
+    `explain` picks the build it compares with (but a failed build's figures cover only part of
+    it, so it is passed over)."""
     from arxdocker.commands.history import warn_skipped
     from arxdocker.errors import ArxError
     from arxdocker.history.baseline import earlier, load
@@ -119,7 +120,7 @@ def _earlier(candidate: str, history: Path) -> RecordView:
 
     skipped: list[str] = []
     try:
-        before = earlier(load(candidate, history), history, skipped)
+        before = earlier(load(candidate, history), history, skipped, successful=True)
     except ArxError as error:
         hint = error.hint.replace("--against", "--baseline") if error.hint else None
         raise ArxError(error.message, hint=hint) from None

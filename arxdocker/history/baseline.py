@@ -43,9 +43,14 @@ def _record_in_file(path: Path, record_id: str) -> dict[str, Any]:
 
 
 def earlier(
-    after: dict[str, Any], history: Path, skipped: list[str] | None = None
+    after: dict[str, Any],
+    history: Path,
+    skipped: list[str] | None = None,
+    *,
+    successful: bool = False,
 ) -> dict[str, Any]:
-    """The newest record older than `after` of the same Dockerfile path and target: the next one
+    """The newest record older than `after` of the same Dockerfile path and target (with
+    `successful`, of those whose build succeeded): the next one
     after it in the history, or (for a record file the history lacks) the newest that started
     before it. Ids alone cannot order two builds of the same second. A damaged line passed on
     the way could have been that build: it is named in `skipped` when that is given."""
@@ -64,6 +69,8 @@ def earlier(
             continue
         if item.get("target") != target or _dockerfile(item) != dockerfile:
             continue
+        if successful and item.get("status") != "ok":
+            continue  # `check`'s baseline: a failed build's time and hit rate cover part of it
         if seen_self:  # a damaged line passed since `after` may have been the earlier build
             if skipped is not None:
                 skipped.extend([warning] * damaged[True])
@@ -75,8 +82,9 @@ def earlier(
     if by_time is not None and not seen_self:
         return by_time
     what = f"{dockerfile or 'its Dockerfile'}" + (f" (target {target})" if target else "")
+    kind = "successful build" if successful else "build"
     raise ArxError(
-        f"{history} has no build of {what} older than {after.get('id')} to compare with",
+        f"{history} has no {kind} of {what} older than {after.get('id')} to compare with",
         hint="build it twice, or name one with --against",
     )
 

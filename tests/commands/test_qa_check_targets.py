@@ -49,8 +49,9 @@ def test_help_says_the_baseline_defaults_to_the_same_target() -> None:
     result = arxdocker("check", "--help", columns=200)
     assert result.returncode == 0
     assert "[--baseline REF]" in result.stdout
-    assert "(default: the newest build before the candidate of the same Dockerfile and target)" in (
-        result.stdout
+    assert (
+        "(default: the newest successful build before the candidate of the same Dockerfile and "
+        "target)" in result.stdout
     )
 
 
@@ -131,7 +132,7 @@ def test_no_target_and_another_dockerfile_are_named_too(tmp_path: Path) -> None:
     )
     # without --baseline, the build of the other Dockerfile is passed over
     default = arxdocker("check", "--candidate", "last~1", "--history", str(history))
-    one_line_error(default, "has no build of /src/app/Dockerfile.unfriendly older than")
+    one_line_error(default, "has no successful build of /src/app/Dockerfile.unfriendly older than")
 
 
 def test_a_failed_check_still_names_what_it_could_not_check(tmp_path: Path) -> None:
@@ -148,3 +149,16 @@ def test_a_failed_check_still_names_what_it_could_not_check(tmp_path: Path) -> N
                        "--history", str(history))  # fmt: skip
     assert passed.returncode == 0
     assert passed.stdout.rstrip().endswith("; not checked (no figure): --max-size-growth")
+
+
+def test_check_without_a_baseline_passes_over_a_failed_build(tmp_path: Path) -> None:
+    """A failed build's time and hit rate cover only the steps that ran: not a baseline."""
+    history = tmp_path / "history.jsonl"
+    history.write_text(
+        record(WARM, 1, "app")
+        + record(COLD, 2, "app", status="failed", exit_code=1)
+        + record(WARM, 3, "app")
+    )
+    result = arxdocker("check", "--history", str(history), "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["baseline"] == "20261126T100001Z-000001"
