@@ -79,7 +79,7 @@ def test_check_without_an_earlier_build_of_the_target_names_baseline(tmp_path: P
     history = tmp_path / "history.jsonl"
     history.write_text(record(WARM, 1, "app") + record(WARM, 2, "test"))
     result = arxdocker("check", "--history", str(history))
-    one_line_error(result, f"has no build of {DOCKERFILE} (target test) older than")
+    one_line_error(result, f"has no successful build of {DOCKERFILE} (target test) older than")
     assert "--baseline" in result.stderr and "--against" not in result.stderr
     assert result.stdout == ""
 
