@@ -117,6 +117,7 @@ class ReportBuilder:
         self._warnings = 0
         self._builds = 1
         self._exported: set[int] = set()  # builds of the log that reached an exporter
+        self._export_done: set[int] = set()  # ... whose exporter finished without an error
         # The instruction step that ran (not cached) and finished last, in log order, its step
         # once settled, and the highest step number seen of each recent stage (see
         # _cut_after_a_step).
@@ -190,6 +191,10 @@ class ReportBuilder:
         if self._first_start is not None and self._last_end is not None:
             duration = self._earlier_builds_s + max(0.0, self._last_end - self._first_start)
         error = self._error
+        if error is not None and totals.failure is None and self._builds in self._export_done:
+            # The build exported with no step failed: an `ERROR:` line is the CI job's own
+            # (`ERROR: No files to upload`, a test runner's), not buildx's.
+            error = None
         if error is None and totals.failure is not None:
             error = totals.failure.error
         unfinished = totals.unfinished or totals.unfinished_internal
@@ -254,6 +259,8 @@ class ReportBuilder:
             if completed is not None and (self._last_end is None or completed > self._last_end):
                 self._last_end = completed
         if completed is not None:
+            if not vertex.error and _is_exporter(state.name):
+                self._export_done.add(build_number(key))
             if not state.cached and _STEP_NAME.match(state.name):
                 self._last_run = key
                 self._last_run_step = None  # set again only when this vertex settles

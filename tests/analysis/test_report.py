@@ -181,6 +181,10 @@ def test_a_ci_jobs_closing_error_is_not_the_builds_error() -> None:
     gitlab_end = b"$ ./run-tests.sh\nFAILED tests/test_x.py\nERROR: Job failed: exit code 1\n"
     passed = _plain_report((FIXTURES / "warm.plain.log").read_bytes() + gitlab_end)
     assert (passed.error, passed.exit_code) == (None, 0)
+    # any `ERROR:` line of the job after a build that exported with no step failed
+    for line in (b"ERROR: No files to upload\n", b"ERROR: file or directory not found: tests/\n"):
+        after = _plain_report((FIXTURES / "warm.plain.log").read_bytes() + line)
+        assert (after.error, after.exit_code) == (None, 0), line
     failed = _plain_report((FIXTURES / "failing-run.plain.log").read_bytes() + gitlab_end)
     assert failed.error is not None
     assert failed.error.startswith('failed to solve: process "/bin/sh -c FAIL_TESTS=')
