@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from arxdocker.errors import ArxError
 
@@ -102,7 +103,7 @@ def expand(
             ("registry",),
         )
     if kind == "local" and value:
-        final = os.path.normpath(value.strip())
+        final = os.path.normpath(Path(value.strip()).expanduser())  # `local:~/cache` too
         staging = f"{final}.arxdocker-new-{staging_suffix or os.getpid()}"
         return CachePlan(
             (render_spec({"type": "local", "src": final}),),

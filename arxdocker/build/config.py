@@ -161,19 +161,19 @@ def _build_arg_text(value: object, where: str) -> str:
 def _local_cache_from(folder: Path, spec: str) -> str:
     """A local cache's folder, relative to the config file: not to wherever arxdocker runs."""
     if spec.startswith("local:"):
-        directory = spec[len("local:") :]
-        return (
-            f"local:{folder / directory}"
-            if directory and not Path(directory).is_absolute()
-            else spec
-        )
+        written = spec[len("local:") :]
+        if not written:
+            return spec
+        directory = Path(written).expanduser()
+        return f"local:{directory if directory.is_absolute() else folder / directory}"
     fields = spec.split(",")
     if "type=local" not in fields:
         return spec
     for index, item in enumerate(fields):
         name, sep, value = item.partition("=")
-        if sep and name in ("src", "dest") and value and not Path(value).is_absolute():
-            fields[index] = f"{name}={folder / value}"
+        if sep and name in ("src", "dest") and value:
+            value = str(Path(value).expanduser())
+            fields[index] = f"{name}={value if Path(value).is_absolute() else folder / value}"
     return ",".join(fields)
 
 

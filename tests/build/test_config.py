@@ -128,3 +128,13 @@ def test_build_arg_values_are_what_buildx_would_get(tmp_path: Path) -> None:
     (tmp_path / "arxdocker.toml").write_text("build_args = { C = [1] }\n")
     with pytest.raises(ArxError, match=r"build_args.C must be a string, a number or a boolean"):
         load_config(tmp_path, None)
+
+
+def test_a_home_folder_in_a_local_cache_path_is_expanded(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "arxdocker.toml").write_text(
+        'cache = ["local:~/bk"]\ncache_to = ["type=local,dest=~/out,mode=max"]\n'
+    )
+    config = load_config(tmp_path, None)
+    assert config.get("cache") == [f"local:{tmp_path}/home/bk"]
+    assert config.get("cache_to") == [f"type=local,dest={tmp_path}/home/out,mode=max"]
