@@ -122,7 +122,8 @@ def _line(
     if seconds:
         text.append(f" {format_signed_seconds(change)} {format_percent(delta.relative)}")
     elif points:
-        text.append(f" {change * 100:+.0f} pp")
+        points = change * 100  # a change under one point keeps a decimal: -0.5 pp, not -0 pp
+        text.append(f" {points:+.2g} pp" if 0 < abs(points) < 1 else f" {points:+.0f} pp")
     elif label == "image size":
         text.append(f" {'+' if change > 0 else '-'}{format_bytes(abs(change))} "
                     f"{format_percent(delta.relative)}")  # fmt: skip

@@ -162,3 +162,13 @@ def test_check_without_a_baseline_passes_over_a_failed_build(tmp_path: Path) -> 
     result = arxdocker("check", "--history", str(history), "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["baseline"] == "20261126T100001Z-000001"
+
+
+def test_compare_keeps_a_change_under_one_point(tmp_path: Path) -> None:
+    """199 of 200 cached against all of them is -0.5 pp, not -0 or -1 pp."""
+    history = tmp_path / "history.jsonl"
+    summary = {**WARM["summary"], "steps_total": 200, "steps_cached": 199, "hit_rate": 0.995}
+    history.write_text(record(WARM, 1, "app") + record(WARM, 2, "app", summary=summary))
+    result = arxdocker("compare", "--history", str(history), "last~1", "last")
+    line = next(line for line in result.stdout.splitlines() if line.startswith("hit rate"))
+    assert line.split() == ["hit", "rate", "100%", "→", "99.5%", "-0.5", "pp"]
