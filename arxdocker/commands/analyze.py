@@ -14,8 +14,8 @@ with nothing exported gets a note: a build with no output ends that way too.
 
 exit codes: 0 the log shows a successful build; 1 it shows a failed build, or ends before the
             build does; 2 the input cannot be read or is not a BuildKit progress log (with
-            --json, nothing is printed to stdout then; but a log damaged after more than
-            10,000 steps has had its steps streamed, and the document is closed with "error").
+            --json, nothing is printed to stdout then; but a huge log damaged after its steps
+            began to stream (past some 10,000 of them) gets its document closed with "error").
 """
 
 from __future__ import annotations

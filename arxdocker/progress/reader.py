@@ -24,8 +24,9 @@ _CHUNK = 1024 * 1024
 
 
 # The first key of a rawjson SolveStatus object, on its first line (compact) or its second
-# (pretty-printed, `{` alone above it). Other JSON a CI job prints before the build is not one.
-_SOLVE_STATUS_KEY = re.compile(rb'\s*"(?:vertexes|statuses|logs|warnings)"\s*:')
+# (pretty-printed, `{` alone above it). Other JSON a CI job prints before the build is not one
+# (a status with warnings alone is never a build's first, and `"warnings"` is a common key).
+_SOLVE_STATUS_KEY = re.compile(rb'\s*"(?:vertexes|statuses|logs)"\s*:')
 
 
 def detect_format(head: Iterable[bytes]) -> Format | None:

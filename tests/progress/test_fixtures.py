@@ -213,6 +213,7 @@ def test_a_failed_build_before_another_keeps_its_failure(tmp_path: Path) -> None
     "preamble",
     [
         b'{"level":"info","msg":"starting job"}\n',  # a tool's JSON log line
+        b'{"warnings":[],"level":"info"}\n',  # one whose first key a SolveStatus has too
         b'$ cat build-info.json\n{\n  "version": "1.2.3"\n}\n',  # pretty JSON printed by the job
     ],
 )
