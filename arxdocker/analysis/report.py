@@ -168,6 +168,11 @@ class ReportBuilder:
                 settled.append(step)
         return settled
 
+    @property
+    def seen_vertices(self) -> bool:
+        """Whether any vertex came: a build that never started has none."""
+        return self._order > 0
+
     def cancel_running(self, at: float) -> None:
         """The build was interrupted at `at` (epoch seconds): the steps still running end then,
         canceled, and the wall time runs to the interrupt (buildx sends nothing more)."""

@@ -79,3 +79,19 @@ def interrupted_error(run: Folded, report: Report) -> Report:
     if run.status != "interrupted" or report.error is not None:
         return report
     return replace(report, error=f"interrupted ({run.signal_name})")
+
+
+# What the docker CLI prints when its buildx plugin is missing (it then parses `buildx build`'s
+# flags itself, or names the command it does not know).
+_NO_BUILDX = ("unknown flag: --progress", "'buildx' is not a docker command", "unknown command")
+
+
+def buildx_missing(run: Folded) -> str | None:
+    """The setup error when buildx never ran (its plugin is missing), else None: not a build
+    that failed, so nothing is recorded."""
+    if run.exit_code == 0 or run.steps or run.builder.seen_vertices:
+        return None
+    text = "\n".join(run.text_lines)
+    if not any(sign in text for sign in _NO_BUILDX):
+        return None
+    return "docker buildx does not run: the docker CLI has no buildx plugin"

@@ -24,13 +24,20 @@ from arxdocker.analysis.export_race import (
 from arxdocker.analysis.report import Report
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
-from arxdocker.build.fold import Display, Folded, fold_buildx, interrupted_error
+from arxdocker.build.fold import (
+    Display,
+    Folded,
+    buildx_missing,
+    fold_buildx,
+    interrupted_error,
+)
 from arxdocker.build.image import describe_image, early_image_ref, image_exported, image_info
 from arxdocker.build.inputs import gather_inputs
 from arxdocker.build.launch import Launched, inspect_builder, launch
 from arxdocker.build.recording import make_record, redacted_record
 from arxdocker.build.redact import Redactor, looks_secret, redact_report
 from arxdocker.build.request import BuildRequest
+from arxdocker.errors import ArxError
 from arxdocker.history.record import Record
 from arxdocker.progress.models import Event
 from arxdocker.render.figures import format_rate
@@ -75,6 +82,9 @@ def follow(
     )
     inputs_job = Background(gather_inputs, request.context, request.dockerfile, request.history)
     run, early_image = _drive(launched, redactor, display)
+    missing = buildx_missing(run)
+    if missing is not None:
+        raise ArxError(missing, hint=_BUILDX_HINT)
     metadata = launched.metadata()
     plan = launched.plan
     for swap in plan.local_swaps:
@@ -116,6 +126,12 @@ def follow(
         gate_failed=gate is not None,
     )
     return BuildOutcome(report, redacted_record(record, redactor), exit_code, messages, gate)
+
+
+_BUILDX_HINT = (
+    "install it (the docker-buildx package, or buildx in ~/.docker/cli-plugins); "
+    "`arxdocker doctor` checks the setup"
+)
 
 
 def _drive(

@@ -69,3 +69,27 @@ def test_a_builder_that_does_not_exist_is_a_setup_error_not_a_failed_build(tmp_p
                        "--history", str(history))  # fmt: skip
     _one_line_error(result, "cannot inspect buildx builder 'no-such-builder-7f3'")
     assert not history.exists()
+
+
+def test_a_docker_cli_without_buildx_is_a_setup_error_not_a_failed_build(tmp_path: Path) -> None:
+    """The docker CLI with no buildx plugin parses `buildx build`'s flags itself and fails:
+    that is the setup, said in one line, and no build is recorded."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    docker = bin_dir / "docker"
+    docker.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        "  buildx) echo 'unknown flag: --progress' >&2\n"
+        "          echo 'See '\"'\"'docker --help'\"'\"'.' >&2; exit 125 ;;\n"
+        "  *) exit 1 ;;\n"
+        "esac\n"
+    )
+    docker.chmod(0o755)
+    (tmp_path / "ctx").mkdir()
+    context = _context(tmp_path / "ctx")
+    history = tmp_path / "history.jsonl"
+    result = arxdocker("build", str(context), "--history", str(history), "--progress", "quiet",
+                       PATH=f"{bin_dir}:/usr/bin:/bin")  # fmt: skip
+    _one_line_error(result, "docker buildx does not run: the docker CLI has no buildx plugin")
+    assert not history.exists()
