@@ -210,6 +210,21 @@ def _head_first(
     return Fix(title, tuple(edits), applicability)
 
 
+def _copied_already(dockerfile: Dockerfile, broad: Instruction, listed: str) -> bool:
+    """Whether a COPY earlier in the broad COPY's stage already put these manifests where the
+    broad COPY goes (`COPY go.mod go.sum ./` then `COPY . .`): only the install moves up."""
+    wanted = {name.rstrip("*") for name in listed.split()}
+    for earlier in reversed(dockerfile.instructions[: broad.index]):
+        if earlier.keyword == "FROM":
+            return False
+        if earlier.keyword != "COPY" or earlier.flag("from"):
+            continue
+        sources = {source.rstrip("*") for source in earlier.sources}
+        if wanted <= sources and earlier.destination.rstrip("/") == broad.destination.rstrip("/"):
+            return True
+    return False
+
+
 def _copy_options(broad: Instruction) -> str:
     """The broad COPY's owner, mode and --link, which the manifests it copied first need too."""
     return "".join(f"{f.raw} " for f in broad.flags if f.name in ("chown", "chmod", "link"))
@@ -303,11 +318,12 @@ def install_first(
     listed = " ".join(
         folder + name for name in (MANIFEST_COPY[tool] or " ".join(manifests)).split()
     )
+    copy = f"COPY {_copy_options(broad)}{listed} {_directory_of(broad.destination)}"
     return _head_first(
         dockerfile,
         broad,
         run,
-        [f"COPY {_copy_options(broad)}{listed} {_directory_of(broad.destination)}"],
+        [] if _copied_already(dockerfile, broad, listed) else [copy],
         is_install,
         title=f"Copy {listed} and install before `{broad.original}`",
         install="go mod download" if tool == "go" else None,
