@@ -81,6 +81,7 @@ class _Totals:
     canceled: int = 0
     unfinished: int = 0  # instruction steps still running (or only announced) at the end
     unfinished_internal: int = 0  # other vertices: `[internal] load build context`, exporters
+    unstarted: int = 0  # instruction steps announced (rawjson) that never started
     failed_step: str | None = None
     failure: Failure | None = None
     slowest: list[tuple[float, int, Step]] = field(default_factory=list)
@@ -202,10 +203,13 @@ class ReportBuilder:
             error = None
         if error is None and totals.failure is not None:
             error = totals.failure.error
-        unfinished = totals.unfinished or totals.unfinished_internal
+        unfinished = totals.unfinished or totals.unfinished_internal or totals.unstarted
         if error is None and self._saved_log and (unfinished or self._log_cut):
             error = unfinished_error(
-                totals.unfinished, cut=self._log_cut, internal=totals.unfinished_internal
+                totals.unfinished,
+                cut=self._log_cut,
+                internal=totals.unfinished_internal,
+                unstarted=totals.unstarted,
             )
         if error is None and self._saved_log:
             error = self._cut_after_a_step()
@@ -283,7 +287,12 @@ class ReportBuilder:
         if not (state.error or state.cached or state.completed is not None):
             # started or only announced; a finished build has none
             if _STEP_NAME.match(state.name):
-                self._totals.unfinished += 1
+                # rawjson announces every step when the build starts: one that never started
+                # shows no row (plain prints a step only once it runs)
+                if self._absolute_time and state.started is None:
+                    self._totals.unstarted += 1
+                else:
+                    self._totals.unfinished += 1
             else:
                 self._totals.unfinished_internal += 1
         step = _step_from(state, bake=self._bake, clock=self._absolute_time)
@@ -355,12 +364,19 @@ class ReportBuilder:
 UNFINISHED = "the log ends before the build does"
 
 
-def unfinished_error(count: int, *, cut: bool = False, internal: int = 0) -> str:
-    """Why a saved log reads as cut off: its instruction steps that never finished, else
-    BuildKit's own (`[internal] load build context`, an export), and a JSON object cut off."""
+def unfinished_error(
+    count: int, *, cut: bool = False, internal: int = 0, unstarted: int = 0
+) -> str:
+    """Why a saved log reads as cut off: its instruction steps that never finished (and those
+    announced that never started), else BuildKit's own (`[internal] load build context`, an
+    export), and a JSON object cut off."""
     never = ""
-    if count:
+    if count and unstarted:
+        never = f"{count} step{'s' * (count != 1)} never finished, {unstarted} never started"
+    elif count:
         never = f"{count} step{'s' * (count != 1)} never finished"
+    elif unstarted:
+        never = f"{unstarted} step{'s' * (unstarted != 1)} never started"
     elif internal:
         never = f"{internal} of BuildKit's internal steps never finished"
     if not cut:

@@ -7,7 +7,8 @@ and the error, if the build failed.
 
 A log that ends while steps are still running (cut off, or saved before the build finished) is
 said so on stderr, "the log ends before the build does (N steps never finished)", and exits 1:
-it does not show a successful build. Those steps show as CANCELED. So does a log that stops
+it does not show a successful build. Those steps show as CANCELED; steps a rawjson log announced
+that never started are counted as such ("3 never started") and get no row. So does a log that stops
 right after a step that ran (DONE) and is not its stage's last, with nothing exported. One that
 stops after a stage's last step, or after a CACHED step (BuildKit prints those in no set order),
 with nothing exported gets a note: a build with no output ends that way too.
