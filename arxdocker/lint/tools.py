@@ -34,13 +34,8 @@ class Tool:
             targets.append(home.rstrip("/") + path[1:] if path.startswith("~") else path)
         return targets
 
-    def mount_flags(
-        self, home: str, base: str = "", env: dict[str, str | None] | None = None
-    ) -> str:
-        return " ".join(
-            f"--mount=type=cache,target={target}{self.mount_options}"
-            for target in self.cache_dirs(home, base, env or {})
-        )
+    def mount_flag(self, folder: str) -> str:
+        return f"--mount=type=cache,target={folder}{self.mount_options}"
 
     def cache_dirs(self, home: str, base: str, env: dict[str, str | None]) -> list[str]:
         """Its cache folders where the stage's ENV moves them (`GOMODCACHE`, `CARGO_HOME`…),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from arxdocker.dockerfile.model import Instruction
 from arxdocker.dockerfile.shell import Command
@@ -22,10 +23,7 @@ def _empties_apt_cache(run: list[Command]) -> int:
         1
         for c in run
         if (c.name == "apt-get" and "clean" in c.words[1:2])
-        or (
-            c.name == "rm"
-            and any(w.startswith(("/var/lib/apt", "/var/cache/apt")) for w in c.words)
-        )
+        or (c.name == "rm" and any(w.startswith(_APT_FOLDERS) for w in c.words))
     )
 
 
@@ -33,18 +31,36 @@ def _empties_apt_cache(run: list[Command]) -> int:
 APT_LISTS_CLEANUP = r"rm +-(?:rf|fr|r +-f|f +-r) +/var/lib/apt/lists(?:/\*|/)?(?=[ \t;&\\]|$)"
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where an instruction's tools keep their caches: its USER's home, the stage's base image
+    and its ENV (which may move a cache: GOMODCACHE, CARGO_HOME…)."""
+
+    home: str
+    base: str
+    env: dict[str, str | None]
+
+    @classmethod
+    def of(cls, ctx: LintContext, instruction: Instruction) -> _Where:
+        stage = ctx.stage_of(instruction)
+        base = stage.base if stage else ""
+        return cls(ctx.home(instruction), base, ctx.stages.scope(instruction))
+
+    def dirs(self, tool: Tool) -> tuple[list[str], bool]:
+        """The tool's cache folders, and whether the ENV moved them from the defaults."""
+        dirs = tool.cache_dirs(self.home, self.base, self.env)
+        return dirs, dirs != tool.cache_dirs(self.home, self.base, {})
+
+
 def cache_held(ctx: LintContext, instruction: Instruction, tool: Tool) -> bool:
     """Whether a cache mount of the RUN holds the tool's main cache folder where the stage has
     it (its ENV, its USER's home, its base image), or the RUN mounts a place of its own."""
-    stage = ctx.stage_of(instruction)
-    base = stage.base if stage else ""
-    home, env = ctx.home(instruction), ctx.stages.scope(instruction)
+    where = _Where.of(ctx, instruction)
     mounts = instruction.cache_mounts()
-    dirs = tool.cache_dirs(home, base, env)
-    moved = dirs != tool.cache_dirs(home, base, {})
+    dirs, moved = where.dirs(tool)
     if not missing_cache_dirs(mounts, tool, dirs[:1], moved=moved):
         return True
-    return bool(mounts) and bool(unclaimed_mounts(mounts, home, base))
+    return bool(mounts) and bool(unclaimed_mounts(mounts, where.home, where.base))
 
 
 def missing_cache_dirs(
@@ -157,20 +173,16 @@ class InstallWithoutCacheMount(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for instruction in ctx.dockerfile.instructions:
             mounts = instruction.cache_mounts()
-            stage = ctx.stage_of(instruction)
-            base = stage.base if stage else ""
-            home = ctx.home(instruction)
-            env = ctx.stages.scope(instruction)
+            where = _Where.of(ctx, instruction)
             run = ctx.commands(instruction)
-            unclaimed = unclaimed_mounts(mounts, home, base) if mounts else []
+            unclaimed = unclaimed_mounts(mounts, where.home, where.base) if mounts else []
             tools: list[Tool] = []
             missing: list[tuple[Tool, str]] = []
             for command in run:
                 tool = install_tool(command)
                 if tool is None or tool in tools:
                     continue
-                dirs = tool.cache_dirs(home, base, env)
-                moved = dirs != tool.cache_dirs(home, base, {})
+                dirs, moved = where.dirs(tool)
                 if tool.name == "go":
                     if not builds_with_go(run) and _built_later_with_go(ctx, instruction):
                         continue  # the download layer is the cache the later build reads
@@ -183,19 +195,16 @@ class InstallWithoutCacheMount(Rule):
                 missing += [(tool, folder) for folder in lacking]
             if not tools:
                 continue
-            flags = " ".join(
-                f"--mount=type=cache,target={folder}{tool.mount_options}"
-                for tool, folder in missing
-            )
+            flags = " ".join(tool.mount_flag(folder) for tool, folder in missing)
             names = ", ".join(tool.name for tool in tools)
-            user = ctx.user_and_group(instruction)
-            help_text = f"Add `RUN {_owned_by(flags, user)}`"
-            if user.split(":")[0].isdigit() and user.split(":")[0] != "0":
+            owner = _numeric_owner(ctx.user_and_group(instruction))
+            help_text = f"Add `RUN {' '.join(tool.mount_flag(f) + owner for tool, f in missing)}`"
+            if owner:
                 help_text += (
                     " (HOME is / for a uid the image's /etc/passwd does not name; if it names "
                     "it, use that home)"
                 )
-            turned_off = _cache_turned_off(ctx, instruction, tools, env)
+            turned_off = _cache_turned_off(ctx, instruction, tools, where.env)
             if turned_off:
                 help_text += f", and drop {turned_off}, which keeps the tool from caching"
             yield self.finding(
@@ -298,14 +307,13 @@ def _windows_shell(ctx: LintContext, instruction: Instruction) -> bool:
     return bool(shells) and any(w in shells[-1].args[0].lower() for w in ("powershell", "cmd"))
 
 
-def _owned_by(flags: str, user: str) -> str:
-    """The mount flags for a numeric USER (`10001:10001`): cache mounts are root-owned unless
+def _numeric_owner(user: str) -> str:
+    """The mount options for a numeric USER (`10001:10001`): cache mounts are root-owned unless
     given the user's uid and gid. (A named user's ids are in the base image, unknown here.)"""
     uid, _, gid = user.partition(":")
     if not uid.isdigit() or uid == "0":
-        return flags
-    owner = f",uid={uid},gid={gid if gid.isdigit() else uid}"
-    return " ".join(flag + owner for flag in flags.split())
+        return ""
+    return f",uid={uid},gid={gid if gid.isdigit() else uid}"
 
 
 def _cache_turned_off(
