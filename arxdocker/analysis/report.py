@@ -10,7 +10,6 @@ first showed the steps.
 from __future__ import annotations
 
 import heapq
-import re
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from arxdocker.analysis.model import (
 from arxdocker.analysis.stepname import parse_step_name
 from arxdocker.progress.groups import ProgressGroups
 from arxdocker.progress.models import (
+    INSTRUCTION_STEP,
     BuildStart,
     Event,
     LogCut,
@@ -44,8 +44,6 @@ _BAKE_MARKER = "[internal] load local bake definitions"
 # cache to registry`... (`[app] exporting to image` in bake). A finished build that writes anything
 # ends with one.
 _EXPORTER = "exporting "
-# An instruction step's name, `[app linux/amd64 build 2/6] RUN make` (see analysis/stepname.py).
-_STEP_NAME = re.compile(r"\[[^\]]*\d+/\d+\] ")
 
 
 def _is_exporter(name: str) -> bool:
@@ -110,7 +108,6 @@ class ReportBuilder:
         self._last_end: float | None = None
         # A log of several builds: the wall time is the sum of theirs, not the span from the
         # first's start to the last's end, which holds the time between them.
-        self._clock_build = 1
         self._earlier_builds_s = 0.0
         self._error: str | None = None
         self._log_cut = False  # the reader found the log's last record cut off
@@ -237,8 +234,8 @@ class ReportBuilder:
         key = self._prefix + vertex.digest if self._prefix else vertex.digest
         state = self._vertices.get(key)
         if state is None:
-            if key[:1].isdigit():  # `2:#5`: a vertex of a later build in the same plain log
-                self._builds = max(self._builds, build_number(key))
+            if key[:1].isdigit() and build_number(key) > self._builds:  # `2:#5`, `2:sha256:…`
+                self._next_build(build_number(key))
             if key in self._settled:
                 return  # a late duplicate of a step already reported
             if vertex.name == _BAKE_MARKER:
@@ -258,11 +255,6 @@ class ReportBuilder:
         state.cached = state.cached or vertex.cached
         state.error = vertex.error
         if self._absolute_time:
-            if key[:1].isdigit() and build_number(key) > self._clock_build:
-                if self._first_start is not None and self._last_end is not None:
-                    self._earlier_builds_s += max(0.0, self._last_end - self._first_start)
-                self._first_start = self._last_end = None
-                self._clock_build = build_number(key)
             if started is not None and (self._first_start is None or started < self._first_start):
                 self._first_start = started
             if completed is not None and (self._last_end is None or completed > self._last_end):
@@ -270,13 +262,20 @@ class ReportBuilder:
         if completed is not None:
             if not vertex.error and _is_exporter(state.name):
                 self._export_done.add(build_number(key))
-            if not state.cached and _STEP_NAME.match(state.name):
+            if not state.cached and INSTRUCTION_STEP.match(state.name):
                 self._last_run = key
                 self._last_run_step = None  # set again only when this vertex settles
             self._settling[key] = None
             self._settling.move_to_end(key)
         else:
             self._settling.pop(key, None)
+
+    def _next_build(self, number: int) -> None:
+        """A later build of the log begins: the wall time so far is the earlier builds'."""
+        if self._first_start is not None and self._last_end is not None:
+            self._earlier_builds_s += max(0.0, self._last_end - self._first_start)
+        self._first_start = self._last_end = None
+        self._builds = number
 
     def _settle(self, key: str) -> Step | None:
         state = self._vertices.pop(key)
@@ -286,7 +285,7 @@ class ReportBuilder:
             self._settled.popitem(last=False)
         if not (state.error or state.cached or state.completed is not None):
             # started or only announced; a finished build has none
-            if _STEP_NAME.match(state.name):
+            if INSTRUCTION_STEP.match(state.name):
                 # rawjson announces every step when the build starts: one that never started
                 # shows no row (plain prints a step only once it runs)
                 if self._absolute_time and state.started is None:

@@ -28,7 +28,7 @@ from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
 from arxdocker.build.cachewatch import CacheWatch
-from arxdocker.build.fold import Display, buildx_missing, fold_buildx, interrupted_error
+from arxdocker.build.fold import Display, fold_buildx, interrupted_error, require_buildx
 from arxdocker.build.image import describe_image
 from arxdocker.build.launch import inspect_builder, signals_as_interrupts
 from arxdocker.build.options import BuildOptions
@@ -38,7 +38,6 @@ from arxdocker.build.session import (  # the same gate and engine facts as build
     _server_versions,
     gated,
 )
-from arxdocker.errors import ArxError
 from arxdocker.history.record import Record
 
 
@@ -80,9 +79,7 @@ def run_bake(
         lines = _tee(lines, echo)
     with signals_as_interrupts():
         run = fold_buildx(lines, process.wait, process.interrupt, display)
-    missing = buildx_missing(run)
-    if missing is not None:
-        raise ArxError(missing, hint="`arxdocker doctor` checks the setup")
+    require_buildx(run)
     messages: list[str] = []
     if run.stream_error:
         messages.append(f"buildx's progress stream ended early: {run.stream_error}")
@@ -211,7 +208,6 @@ def _record(
     finished = bool(report.steps) and not report.failed and not report.summary.steps_canceled
     if status == "failed" and finished:
         own_status, exit_code = "ok", 0
-
     return make_record(
         request=request,
         options=options,

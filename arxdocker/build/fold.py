@@ -16,7 +16,7 @@ from typing import Protocol
 from arxdocker.analysis.report import Report, ReportBuilder, Step
 from arxdocker.build.cachewatch import CacheWatch
 from arxdocker.build.launch import INTERRUPTED_EXIT
-from arxdocker.errors import ProgressParseError
+from arxdocker.errors import ArxError, ProgressParseError
 from arxdocker.progress.models import Event, TextLine
 from arxdocker.progress.rawjson import iter_rawjson
 
@@ -86,12 +86,15 @@ def interrupted_error(run: Folded, report: Report) -> Report:
 _NO_BUILDX = ("unknown flag: --progress", "'buildx' is not a docker command", "unknown command")
 
 
-def buildx_missing(run: Folded) -> str | None:
-    """The setup error when buildx never ran (its plugin is missing), else None: not a build
-    that failed, so nothing is recorded."""
-    if run.exit_code == 0 or run.steps or run.builder.seen_vertices:
-        return None
+def require_buildx(run: Folded) -> None:
+    """Raise the setup error when buildx never ran (its plugin is missing): not a build that
+    failed, so the caller records nothing."""
+    if run.exit_code == 0 or run.builder.seen_vertices:
+        return
     text = "\n".join(run.text_lines)
-    if not any(sign in text for sign in _NO_BUILDX):
-        return None
-    return "docker buildx does not run: the docker CLI has no buildx plugin"
+    if any(sign in text for sign in _NO_BUILDX):
+        raise ArxError(
+            "docker buildx does not run: the docker CLI has no buildx plugin",
+            hint="install it (the docker-buildx package, or buildx in ~/.docker/cli-plugins); "
+            "`arxdocker doctor` checks the setup",
+        )

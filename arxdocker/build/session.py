@@ -27,9 +27,9 @@ from arxdocker.build.background import Background
 from arxdocker.build.fold import (
     Display,
     Folded,
-    buildx_missing,
     fold_buildx,
     interrupted_error,
+    require_buildx,
 )
 from arxdocker.build.image import describe_image, early_image_ref, image_exported, image_info
 from arxdocker.build.inputs import gather_inputs
@@ -37,7 +37,6 @@ from arxdocker.build.launch import Launched, inspect_builder, launch
 from arxdocker.build.recording import make_record, redacted_record
 from arxdocker.build.redact import Redactor, looks_secret, redact_report
 from arxdocker.build.request import BuildRequest
-from arxdocker.errors import ArxError
 from arxdocker.history.record import Record
 from arxdocker.progress.models import Event
 from arxdocker.render.figures import format_rate
@@ -82,9 +81,7 @@ def follow(
     )
     inputs_job = Background(gather_inputs, request.context, request.dockerfile, request.history)
     run, early_image = _drive(launched, redactor, display)
-    missing = buildx_missing(run)
-    if missing is not None:
-        raise ArxError(missing, hint=_BUILDX_HINT)
+    require_buildx(run)
     metadata = launched.metadata()
     plan = launched.plan
     for swap in plan.local_swaps:
@@ -126,12 +123,6 @@ def follow(
         gate_failed=gate is not None,
     )
     return BuildOutcome(report, redacted_record(record, redactor), exit_code, messages, gate)
-
-
-_BUILDX_HINT = (
-    "install it (the docker-buildx package, or buildx in ~/.docker/cli-plugins); "
-    "`arxdocker doctor` checks the setup"
-)
 
 
 def _drive(

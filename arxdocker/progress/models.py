@@ -15,6 +15,7 @@ completed is the DONE time).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import msgspec
@@ -141,6 +142,12 @@ class BuildStart(TextLine, frozen=True):
 
 
 Event = SolveStatus | TextLine
+
+# An instruction step's vertex name, `[app linux/amd64 build 2/6] RUN make` (the parts are read
+# by analysis/stepname.py); other vertices are BuildKit's own (`[internal] load build context`).
+INSTRUCTION_STEP = re.compile(r"\[[^\]]*\d+/\d+\] ")
+# The first vertex of every build: the Dockerfile read (`[app internal] load …` in bake).
+BUILD_DEFINITION = "[internal] load build definition"
 
 
 def build_number(vertex: str) -> int:

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from arxdocker.progress.models import (
+    BUILD_DEFINITION,
     EPOCH,
     Event,
     SolveStatus,
@@ -243,8 +244,7 @@ class _PlainReader:
                 yield self.batch()
 
 
-# The first vertex of every build: reading the Dockerfile.
-_FIRST_VERTEX = b"[internal] load build definition"
+_FIRST_VERTEX = BUILD_DEFINITION.encode()
 
 
 def _is_vertex_line(rest: bytes) -> bool:

@@ -10,7 +10,6 @@ of one object, whatever the length of the log.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -18,7 +17,15 @@ from typing import Any
 import msgspec
 
 from arxdocker.errors import ProgressParseError
-from arxdocker.progress.models import BuildStart, Event, LogCut, SolveStatus, TextLine
+from arxdocker.progress.models import (
+    BUILD_DEFINITION,
+    INSTRUCTION_STEP,
+    BuildStart,
+    Event,
+    LogCut,
+    SolveStatus,
+    TextLine,
+)
 
 # A pretty-printed object longer than this is not a BuildKit update; stop before memory grows.
 MAX_OBJECT_BYTES = 64 * 1024 * 1024
@@ -39,9 +46,7 @@ def iter_rawjson(chunks: Iterable[bytes]) -> Iterator[Event]:
 
 
 # The first vertex of every build (bake's own, then one per target, `[app internal] load …`).
-_BUILD_STARTS = ("[internal] load build definition", "[internal] load local bake definitions")
-# An instruction step's name, `[app linux/amd64 build 2/6] RUN make`.
-_STEP_NAME = re.compile(r"\[[^\]]*\d+/\d+\] ")
+_BUILD_STARTS = (BUILD_DEFINITION, "[internal] load local bake definitions")
 
 
 class _BuildSplitter:
@@ -73,7 +78,7 @@ class _BuildSplitter:
                     self.step_seen = False
                     started = True
                 self.starts[vertex.digest] = vertex.started_at
-            elif not self.step_seen and _STEP_NAME.match(name):
+            elif not self.step_seen and INSTRUCTION_STEP.match(name):
                 self.step_seen = True
         return started
 
