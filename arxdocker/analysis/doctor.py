@@ -6,6 +6,7 @@ any `fail` makes doctor exit 1.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from arxdocker.analysis.cache_usage import summarize
@@ -40,15 +41,18 @@ def registry_of(ref: str) -> str:
 
 def registry_hosts(specs: tuple[str, ...]) -> list[str]:
     """The registries that registry cache specs name, in first-seen order."""
-    hosts: dict[str, None] = {}
+    return list(dict.fromkeys(host for host, _ in _registry_specs(specs)))
+
+
+def _registry_specs(specs: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each registry cache spec's host and fields (a spec that does not parse is left out)."""
     for spec in specs:
         try:
             fields = parse_spec(spec)
         except ArxError:
             continue
         if fields.get("type", "registry") == "registry" and fields.get("ref"):
-            hosts[registry_of(fields["ref"])] = None
-    return list(hosts)
+            yield registry_of(fields["ref"]), fields
 
 
 def exportable(builder: BuilderFacts, containerd_store: bool | None) -> list[str]:
@@ -236,16 +240,11 @@ def _cache_config_checks(facts: DoctorFacts) -> list[Check]:
 
 
 def _exports_without_ignore_error(cache_to: tuple[str, ...], host: str) -> bool:
-    for spec in cache_to:
-        try:
-            fields = parse_spec(spec)
-        except ArxError:
-            continue
-        registry = fields.get("type", "registry") == "registry" and fields.get("ref")
-        ignored = fields.get("ignore-error", "false").lower() == "true"
-        if registry and registry_of(fields["ref"]) == host and not ignored:
-            return True
-    return False
+    return any(
+        fields.get("ignore-error", "false").lower() != "true"
+        for spec_host, fields in _registry_specs(cache_to)
+        if spec_host == host
+    )
 
 
 def _build_cache_checks(facts: DoctorFacts, large_bytes: int) -> list[Check]:
