@@ -7,6 +7,7 @@ else here is pure.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from collections.abc import Mapping
@@ -171,12 +172,22 @@ def family(target: BakeTarget) -> str:
 
 
 def _stage_model(target: BakeTarget) -> StageModel | None:
+    """The stage model of the target's Dockerfile, None when it cannot be read. Targets share
+    Dockerfiles, and ownership asks twice per target: each file is parsed once."""
+    try:
+        stat = target.dockerfile.stat()
+    except OSError:
+        return None
+    return _parsed_stages(str(target.dockerfile), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_stages(path: str, _mtime_ns: int, _size: int) -> StageModel | None:
     from arxdocker.dockerfile.parser import parse_text
     from arxdocker.dockerfile.stages import build_stages
 
     try:
-        text = target.dockerfile.read_text(encoding="utf-8")
-        model = build_stages(parse_text(text, str(target.dockerfile)))
+        model = build_stages(parse_text(Path(path).read_text(encoding="utf-8"), path))
     except (OSError, ValueError, ArxError):
         return None
     return model if model.stages else None
