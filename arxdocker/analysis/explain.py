@@ -190,12 +190,11 @@ def explain(after: BuildFacts, before: BuildFacts | None) -> Explanation:
     # in, a changed base image, or no cache.
     unexplained = [step for step in pending if not _built_parent(step, parents)]
     others = _cached_copy_causes(
-        unexplained, parents, after, before, causes=causes, cascades=cascades
+        unexplained, parents, after, before, causes=causes, cascades=cascades, root_of=root_of
     )
     for step in others:
         on_image = base is not None and _on_image(step, base, after)
         rest["base-image" if on_image else "no-cache"].append(step)
-    root_of.update((s.id, i) for i, found in cascades.items() for s in found)
     if base is not None and rest["base-image"]:
         ref, old, new, from_step = base
         cause = RootCause("base-image", (from_step,), old=old, new=new, names=(ref,))
@@ -267,9 +266,11 @@ def _cached_copy_causes(
     *,
     causes: list[RootCause],
     cascades: dict[int, list[Step]],
+    root_of: dict[str, int],
 ) -> list[Step]:
     """Add a sources cause for each cached COPY of changed files above these steps (see
-    `_cached_copy_of_changed_files`), with the steps as its cascades; return the others."""
+    `_cached_copy_of_changed_files`), with the steps as its cascades (in `root_of` too, so the
+    steps below them resolve to it); return the others."""
     served: dict[str, int] = {}  # a cached COPY's id -> its cause
     others = []
     for step in steps:
@@ -284,6 +285,7 @@ def _cached_copy_causes(
             line = step_lines([copy], after.outline).get(copy.id)
             causes.append(RootCause("sources", (copy,), line=line, files=files, text=text))
         cascades.setdefault(served[copy.id], []).append(step)
+        root_of[step.id] = served[copy.id]
     return others
 
 
