@@ -366,7 +366,7 @@ def _install_help(
         if manifest.startswith("/") and manifest.startswith(destination.rstrip("/") + "/"):
             # `pip install -r /app/requirements.txt` after `COPY . /app`: the context's file
             below = manifest[len(destination.rstrip("/")) + 1 :]
-            name = below if source in (".", "./") else f"{source.rstrip('/')}/{below}"
+            name = below if source in WHOLE_CONTEXT else f"{source.rstrip('/')}/{below}"
         listed.append(name)
     words = next(
         (c.words for c in ctx.commands(run) if (found := install_tool(c)) and found.name == tool),
