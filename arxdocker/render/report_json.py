@@ -42,6 +42,12 @@ def stream_report_json(
             out.write(json.dumps(step.to_dict()))
             count += 1
 
+    def close(steps: Iterable[Step], trailer: dict) -> None:
+        """The last steps, the end of `steps`, and the summary keys after it."""
+        write_steps(steps)
+        out.write("\n  ]" if count else "]")
+        out.write(", " + json.dumps(trailer)[1:] + "\n")
+
     try:
         for event in events:
             settled = builder.add(event)
@@ -59,17 +65,12 @@ def stream_report_json(
     except ProgressParseError as damage:
         if streaming:  # close the document that is half written, with the reason it stops
             report = builder.finish()
-            write_steps(report.steps)
-            out.write("\n  ]" if count else "]")
-            trailer = {**report.trailer_dict(), "error": damage.message}
-            out.write(", " + json.dumps(trailer)[1:] + "\n")
+            close(report.steps, {**report.trailer_dict(), "error": damage.message})
         raise
     report = builder.finish()
     if not streaming:
         if check is not None:
             check(report, len(buffered) + len(report.steps))
         out.write(json.dumps(report_header(events.format))[:-1] + ', "steps": [')
-    write_steps([*buffered, *report.steps])
-    out.write("\n  ]" if count else "]")
-    out.write(", " + json.dumps(report.trailer_dict())[1:] + "\n")
+    close([*buffered, *report.steps], report.trailer_dict())
     return report, count
