@@ -5,6 +5,7 @@ One reading for every option and config key that takes a percentage (`check --mi
 config), so `80` means 80 % everywhere. A number above 0 and up to 1 (`0.8`, `1.0`) without a
 `%` sign is refused: `analyze --json` writes hit rates as fractions (0.8), and reading 0.8 as
 0.8 % would let a gate pass that was meant to hold at 80 %. Write `0.8%` to mean 0.8 %.
+`format_rate` writes a hit rate back as text, for every table, report and message.
 """
 
 from __future__ import annotations
@@ -56,3 +57,18 @@ def parse_seconds(text: str, where: str) -> float:
     if not math.isfinite(number) or number < 0:
         raise ArxError(f"{where} {text.strip()} is not a number of seconds (0 or more)")
     return number
+
+
+def format_rate(rate: float | None) -> str:
+    """A hit rate, rounded to a whole percent unless that would read as all or none: 199 of 200
+    steps cached is 99.5%, not 100%."""
+    if rate is None:
+        return "-"
+    text = f"{rate:.0%}"
+    if (text == "100%" and rate < 1) or (text == "0%" and rate > 0):
+        text = f"{rate:.1%}"
+        if text == "100.0%":
+            return ">99.9%"
+        if text == "0.0%":
+            return "<0.1%"
+    return text

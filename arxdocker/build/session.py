@@ -38,8 +38,8 @@ from arxdocker.build.recording import make_record, redacted_record
 from arxdocker.build.redact import Redactor, looks_secret, redact_report
 from arxdocker.build.request import BuildRequest
 from arxdocker.history.record import Record
+from arxdocker.percent import format_rate
 from arxdocker.progress.models import Event
-from arxdocker.render.figures import format_rate
 
 
 @dataclass

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from arxdocker.percent import format_rate  # shared with build's --min-hit-rate message
+
+__all__ = ["format_bytes", "format_percent", "format_rate", "format_signed_seconds"]
+
 _UNITS = ("B", "kB", "MB", "GB", "TB")
 
 
@@ -13,21 +17,6 @@ def format_bytes(size: float | None) -> str:
         value /= 1000
         unit += 1
     return f"{value:.0f} {_UNITS[unit]}" if unit == 0 else f"{value:.1f} {_UNITS[unit]}"
-
-
-def format_rate(rate: float | None) -> str:
-    """A hit rate, rounded to a whole percent unless that would read as all or none: 199 of 200
-    steps cached is 99.5%, not 100%."""
-    if rate is None:
-        return "-"
-    text = f"{rate:.0%}"
-    if (text == "100%" and rate < 1) or (text == "0%" and rate > 0):
-        text = f"{rate:.1%}"
-        if text == "100.0%":
-            return ">99.9%"
-        if text == "0.0%":
-            return "<0.1%"
-    return text
 
 
 def format_percent(fraction: float | None) -> str:
