@@ -10,18 +10,29 @@
 # give each its own ARXDOCKER_ENGINE_DIR and, for every engine after the first, its own bridge with
 # ARXDOCKER_ENGINE_BRIDGE=NAME=CIDR (for example arx2=172.31.78.1/24).
 #
-# The engine is made only from Debian packages (see docs/engine.md): dockerd 26 and containerd
-# from trixie (unpacked, never installed), runc, iptables, the OCI registry and busybox-static from
+# Two generations of the engine, chosen with ARXDOCKER_ENGINE (see docs/engine.md):
+#   today (default)  Docker 28.5, buildx 0.29, containerd 2.1: Debian's newest suite that has them
+#                    (forky, else sid)
+#   2024             Docker 26.1, buildx 0.13, containerd 1.7: Debian trixie
+# Either is made only from Debian packages: docker.io, docker-buildx and containerd from that suite
+# (unpacked with dpkg -x, never installed), runc, iptables, the OCI registry and busybox-static from
 # the machine's own release. An engine's state lives under $ARXDOCKER_ENGINE_DIR (default:
-# .engine/ in the checkout, git-ignored); the downloaded packages and the unpacked binaries, which
-# every engine of the checkout shares, under $ARXDOCKER_ENGINE_DEBS and $ARXDOCKER_ENGINE_PREFIX
-# (default: .engine/debs and .engine/prefix).
+# .engine/ for today's engine, .engine-2024/ for the 2024 one; both git-ignored); the downloaded
+# packages and the unpacked binaries, which every engine of one generation shares, under
+# $ARXDOCKER_ENGINE_DEBS and $ARXDOCKER_ENGINE_PREFIX (default: .engine/debs-GENERATION and
+# .engine/prefix-GENERATION).
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-state_dir=${ARXDOCKER_ENGINE_DIR:-$repo_root/.engine}
-prefix=${ARXDOCKER_ENGINE_PREFIX:-$repo_root/.engine/prefix}
-debs=${ARXDOCKER_ENGINE_DEBS:-$repo_root/.engine/debs}
+generation=${ARXDOCKER_ENGINE:-today}
+case "$generation" in
+  today) suites=(forky sid); default_state=$repo_root/.engine ;;
+  2024) suites=(trixie); default_state=$repo_root/.engine-2024 ;;
+  *) printf 'engine: error: ARXDOCKER_ENGINE=%s: choose today (Docker 28.5) or 2024 (Docker 26.1)\n' "$generation" >&2; exit 2 ;;
+esac
+state_dir=${ARXDOCKER_ENGINE_DIR:-$default_state}
+prefix=${ARXDOCKER_ENGINE_PREFIX:-$repo_root/.engine/prefix-$generation}
+debs=${ARXDOCKER_ENGINE_DEBS:-$repo_root/.engine/debs-$generation}
 config_dir=$state_dir/docker-config
 # A unix socket path must fit in 107 bytes, so the socket and exec root live in a short /run path
 # named after the state folder rather than inside a possibly deep checkout.
@@ -68,6 +79,8 @@ print_env() {
   if own_engine_running; then
     echo "export DOCKER_HOST=unix://$socket"
     echo "export DOCKER_CONFIG=$config_dir"
+    echo "export ARXDOCKER_ENGINE=$generation"
+    echo "export ARXDOCKER_ENGINE_PREFIX=$prefix"
   elif external_engine_ok; then
     [ -n "${DOCKER_HOST:-}" ] && echo "export DOCKER_HOST=$DOCKER_HOST"
     [ -n "${DOCKER_CONFIG:-}" ] && echo "export DOCKER_CONFIG=$DOCKER_CONFIG"
@@ -102,20 +115,35 @@ install_host_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-fetch_trixie_engine() {
+fetch_engine() {
   [ -x "$prefix/usr/sbin/dockerd" ] && [ -x "$prefix/usr/libexec/docker/cli-plugins/docker-buildx" ] \
     && [ -x "$prefix/usr/bin/containerd" ] && return
-  local uri apt_dir
+  local uri suite
   uri=$(apt_source_uri)
-  apt_dir=$state_dir/apt
-  mkdir -p "$apt_dir/lists/partial" "$debs" "$prefix"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri trixie main" >"$apt_dir/sources.list"
-  local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-    -o "Dir::State::Lists=$apt_dir/lists" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
-  log "fetching dockerd, containerd and buildx from Debian trixie"
-  apt-get "${opts[@]}" update -qq >/dev/null
-  (cd "$debs" && apt-get "${opts[@]}" download docker.io docker-buildx containerd >/dev/null)
-  for deb in "$debs"/*.deb; do dpkg -x "$deb" "$prefix"; done
+  mkdir -p "$debs" "$prefix"
+  for suite in "${suites[@]}"; do
+    local apt_dir=$repo_root/.engine/apt-$suite
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" >"$apt_dir/sources.list"
+    local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+      -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+      -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+    apt-get "${opts[@]}" update -qq >/dev/null || { log "cannot read Debian $suite's package list"; continue; }
+    # The newest suite that carries all three is the one: a package can be missing from testing
+    # for a while (an RC bug), and then sid has it.
+    local missing=0 pkg
+    for pkg in docker.io docker-buildx containerd; do
+      case $(apt-cache "${opts[@]}" policy "$pkg" 2>/dev/null) in *"Candidate: "[0-9]*) ;; *) missing=1 ;; esac
+    done
+    [ "$missing" = 0 ] || { log "Debian $suite lacks one of docker.io, docker-buildx, containerd"; continue; }
+    log "fetching dockerd, containerd and buildx from Debian $suite"
+    rm -f "$debs"/*.deb
+    (cd "$debs" && apt-get "${opts[@]}" download docker.io docker-buildx containerd >/dev/null)
+    for deb in "$debs"/*.deb; do dpkg -x "$deb" "$prefix"; done
+    echo "$suite" >"$prefix/.suite"
+    return
+  done
+  die "no Debian suite of ${suites[*]} carries docker.io, docker-buildx and containerd"
 }
 
 make_base_image() {
@@ -138,7 +166,7 @@ make_base_image() {
 }
 
 start_dockerd() {
-  own_engine_running && return
+  own_engine_running && { open_bridge; return; }
   mkdir -p "$run_dir" "$state_dir/data" "$config_dir/cli-plugins"
   ln -sf "$prefix/usr/libexec/docker/cli-plugins/docker-buildx" "$config_dir/cli-plugins/docker-buildx"
   echo '{"features": {"containerd-snapshotter": true}}' >"$state_dir/daemon.json"
@@ -159,11 +187,56 @@ start_dockerd() {
     -H "unix://$socket" --pidfile "$state_dir/dockerd.pid" "${bridge_args[@]}" \
     </dev/null >"$state_dir/dockerd.log" 2>&1 &
   for _ in $(seq 1 120); do
-    DOCKER_HOST=unix://$socket docker info >/dev/null 2>&1 && return
+    if DOCKER_HOST=unix://$socket docker info >/dev/null 2>&1; then open_bridge; return; fi
     sleep 0.5
   done
   tail -20 "$state_dir/dockerd.log" >&2
   die "dockerd did not answer within 60 s; its log is $state_dir/dockerd.log"
+}
+
+# Docker 28 keeps its FORWARD rules in DOCKER-FORWARD and friends, and every dockerd on the
+# machine flushes and rewrites those chains with only its own bridge when it starts or stops: a
+# second engine's start removes the first engine's `-i docker0 -j ACCEPT`, and the first engine's
+# builds can no longer reach the package archive. DOCKER-USER is the chain dockerd never rewrites,
+# so each engine opens its own bridge there (and keeps its own NAT rule), tagged with its run id so
+# that `down` removes exactly its own rules.
+rule_tag() { echo "arxdocker-engine:$run_id"; }
+
+open_bridge() {
+  command -v iptables >/dev/null || return 0
+  local bridge=${ARXDOCKER_ENGINE_BRIDGE:-docker0}
+  bridge=${bridge%%=*}
+  local cidr
+  cidr=$(ip -4 -o addr show dev "$bridge" 2>/dev/null | awk '{print $4; exit}')
+  [ -n "$cidr" ] || { log "warning: no address on bridge $bridge; its rules were not added"; return 0; }
+  local net
+  net=$(python3 -c "import ipaddress,sys; print(ipaddress.ip_interface(sys.argv[1]).network)" "$cidr")
+  close_bridge
+  iptables -N DOCKER-USER 2>/dev/null || true
+  iptables -C FORWARD -j DOCKER-USER 2>/dev/null || iptables -I FORWARD -j DOCKER-USER
+  local tag
+  tag=$(rule_tag)
+  iptables -I DOCKER-USER -i "$bridge" -m comment --comment "$tag" -j ACCEPT
+  iptables -I DOCKER-USER -o "$bridge" -m conntrack --ctstate RELATED,ESTABLISHED \
+    -m comment --comment "$tag" -j ACCEPT
+  iptables -t nat -A POSTROUTING -s "$net" ! -o "$bridge" -m comment --comment "$tag" -j MASQUERADE
+  echo "$bridge $net" >"$state_dir/bridge.rules"
+}
+
+close_bridge() {
+  command -v iptables >/dev/null || return 0
+  local tag table chain rule
+  tag=$(rule_tag)
+  for table_chain in filter:DOCKER-USER nat:POSTROUTING; do
+    table=${table_chain%%:*} chain=${table_chain#*:}
+    while read -r rule; do
+      case $rule in
+        # shellcheck disable=SC2086  # the rule's own words, as iptables -S printed them
+        *"$tag"*) eval iptables -t "$table" ${rule/-A /-D } ;;
+      esac
+    done < <(iptables -t "$table" -S "$chain" 2>/dev/null || true)
+  done
+  rm -f "$state_dir/bridge.rules"
 }
 
 start_registry() {
@@ -203,6 +276,7 @@ cmd_up() {
     command -v docker-registry >/dev/null || die "no docker-registry binary for the test registry; install Debian's docker-registry package"
     start_registry
     make_base_image
+    log "$(print_versions)"
     return
   fi
   if [ "$(id -u)" != 0 ]; then
@@ -211,13 +285,13 @@ cmd_up() {
   command -v apt-get >/dev/null || die "provisioning needs apt-get (Debian or Ubuntu); point DOCKER_HOST at an existing engine instead."
   command -v docker >/dev/null || die "no docker client on PATH; install Debian's docker-cli package."
   install_host_packages
-  fetch_trixie_engine
+  fetch_engine
   start_dockerd
   start_registry
   export DOCKER_HOST=unix://$socket DOCKER_CONFIG=$config_dir
   docker buildx version >/dev/null || die "buildx does not run from $config_dir/cli-plugins"
   make_base_image
-  log "ready; load it with: eval \"\$(scripts/engine.sh env)\""
+  log "ready ($(print_versions)); load it with: eval \"\$(scripts/engine.sh env)\""
 }
 
 stop_pidfile() {
@@ -238,6 +312,7 @@ cmd_down() {
   # Besides the processes, `up` made a run folder under /run and perhaps a bridge: remove both
   # once dockerd is gone, so that nothing is left behind.
   own_engine_running && return
+  close_bridge
   if [ -f "$state_dir/bridge.created" ]; then
     local bridge
     bridge=$(cat "$state_dir/bridge.created")
@@ -252,12 +327,26 @@ cmd_down() {
   return 0
 }
 
+# The versions that run, as the engine itself reports them.
+print_versions() {
+  local server buildx containerd
+  server=$(timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null || true)
+  containerd=$(timeout 10 docker version --format \
+    '{{range .Server.Components}}{{if eq .Name "containerd"}}{{.Version}}{{end}}{{end}}' 2>/dev/null || true)
+  buildx=$(timeout 10 docker buildx version 2>/dev/null | awk '{print $2}' || true)
+  echo "versions: docker ${server:-?}, buildx ${buildx:-?}, containerd ${containerd:-?}"
+}
+
 cmd_status() {
   local ok=0
   if own_engine_running; then
-    echo "dockerd: running (pid $(cat "$state_dir/dockerd.pid"), unix://$socket)"
+    local suite=""
+    [ -f "$prefix/.suite" ] && suite=", Debian $(cat "$prefix/.suite")"
+    echo "dockerd: running (pid $(cat "$state_dir/dockerd.pid"), unix://$socket; engine $generation$suite)"
+    DOCKER_HOST=unix://$socket DOCKER_CONFIG=$config_dir print_versions
   elif external_engine_ok; then
     echo "dockerd: using the reachable engine (${DOCKER_HOST:-default socket})"
+    print_versions
   else
     echo "dockerd: not running"; ok=1
   fi
@@ -274,5 +363,5 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   env) print_env ;;
-  *) echo "usage: scripts/engine.sh up|down|status|env" >&2; exit 2 ;;
+  *) echo "usage: [ARXDOCKER_ENGINE=today|2024] scripts/engine.sh up|down|status|env" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 """A throwaway dockerd WITHOUT the containerd image store, for tests that need one.
 
-Started from the same binaries as scripts/engine.sh (.engine/prefix), with its own data root,
+Started from the same binaries as scripts/engine.sh (ARXDOCKER_ENGINE_PREFIX), with its own data root,
 exec root, unix socket under /run/arx-doc-classic/ and its own bridge; stopped by its pid.
 It gets a busybox base image imported the way engine.sh makes one.
 """
@@ -18,7 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PREFIX = Path(os.environ.get("ARXDOCKER_ENGINE_PREFIX", REPO / ".engine" / "prefix"))
+PREFIX = Path(
+    os.environ.get(
+        "ARXDOCKER_ENGINE_PREFIX",
+        REPO / ".engine" / f"prefix-{os.environ.get('ARXDOCKER_ENGINE', 'today')}",
+    )
+)
 RUN_DIR = Path("/run/arx-doc-classic")
 BRIDGE, CIDR = "arxcls", "172.31.95.1/24"
 BASE_IMAGE = "arxdocker/busybox:classic"
