@@ -27,7 +27,7 @@ from arxdocker.analysis.report import Report
 from arxdocker.build import localcache
 from arxdocker.build.background import Background
 from arxdocker.build.bake import BakeCache, BakeTarget, ownership
-from arxdocker.build.cachewatch import CacheWatch
+from arxdocker.build.cachewatch import CacheProblem, CacheWatch
 from arxdocker.build.fold import Display, fold_buildx, interrupted_error, require_buildx
 from arxdocker.build.image import describe_image
 from arxdocker.build.launch import inspect_builder, signals_as_interrupts
@@ -50,6 +50,7 @@ class BakeOutcome:
     messages: list[str] = field(default_factory=list)
     text_lines: list[str] = field(default_factory=list)  # buildx's plain text (error snippet)
     gate: str | None = None
+    cache_problems: list[CacheProblem] = field(default_factory=list)  # for the job summary
 
 
 def run_bake(
@@ -96,6 +97,7 @@ def run_bake(
             for name, report in bake.targets.items()
         },
     )
+    run.watch.note_shared_misses([target.name for target in targets])
     for problem in run.watch.problems:
         messages.append(problem.describe())
     exit_code, gate = gated(total, exit_code, min_hit_rate)
@@ -125,7 +127,9 @@ def run_bake(
                 metadata=metadata.get(target.name) or {},
             )
         )
-    return BakeOutcome(bake, records, exit_code, status, messages, run.text_lines, gate)
+    return BakeOutcome(
+        bake, records, exit_code, status, messages, run.text_lines, gate, list(run.watch.problems)
+    )
 
 
 def retry_if_export_race(
@@ -163,7 +167,10 @@ def merge_bake_retry(
             merged = replace(merged, exit_code=1, min_hit_rate_failed=True)
         records.append(merged)
     messages = merge_messages(first.messages, retry.messages, note)
-    return BakeOutcome(report, records, exit_code, retry.status, messages, retry.text_lines, gate)
+    problems = list(dict.fromkeys([*first.cache_problems, *retry.cache_problems]))
+    return BakeOutcome(
+        report, records, exit_code, retry.status, messages, retry.text_lines, gate, problems
+    )
 
 
 def _record(
