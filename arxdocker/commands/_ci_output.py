@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
     from arxdocker.analysis.bake import BakeReport
     from arxdocker.build.ci import CiEnvironment
 
@@ -19,8 +22,10 @@ def publish(
     text_lines: list[str],
     cwd: Path,
     annotations_to: TextIO,
+    cache_problems: Sequence[str] = (),
 ) -> None:
-    """Append the job summary (GITHUB_STEP_SUMMARY) and print the failure's annotation."""
+    """Append the job summary (GITHUB_STEP_SUMMARY), with the cache problems the build's events
+    showed, and print the failure's annotation."""
     import sys
 
     if ci.summary_path:
@@ -28,7 +33,7 @@ def publish(
 
         try:
             with Path(ci.summary_path).open("a", encoding="utf-8") as handle:
-                handle.write(job_summary(report))
+                handle.write(job_summary(report, cache_problems=cache_problems))
         except OSError as error:
             print(
                 f"arxdocker: warning: cannot write the job summary to {ci.summary_path}: "
@@ -44,6 +49,13 @@ def publish(
         if annotation:
             annotations_to.write(annotation)
             annotations_to.flush()
+
+
+def summary_problems(cache: Mapping[str, Any]) -> list[str]:
+    """The cache problems a record holds that belong in the job summary: failed imports and
+    exports, buildx's cache warnings, missed steps; not a first build's empty cache."""
+    problems = cache.get("problems") or []
+    return [str(problem) for problem in problems if not str(problem).startswith("no cache to")]
 
 
 def failure_annotation(

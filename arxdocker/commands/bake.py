@@ -136,6 +136,9 @@ def run(args: argparse.Namespace) -> int:
             text_lines=outcome.text_lines,
             cwd=cwd,
             annotations_to=sys.stderr if args.json else sys.stdout,
+            cache_problems=[
+                problem.describe() for problem in outcome.cache_problems if not problem.nothing_yet
+            ],
         )
     if outcome.gate:
         print(f"arxdocker: error: {outcome.gate}", file=sys.stderr)

@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         from pathlib import Path
 
         from arxdocker.analysis.bake import BakeReport
-        from arxdocker.commands._ci_output import publish
+        from arxdocker.commands._ci_output import publish, summary_problems
 
         request = settings.request
         name = request.options.target or request.context.name
@@ -158,5 +158,6 @@ def run(args: argparse.Namespace) -> int:
             text_lines=[],
             cwd=Path.cwd(),
             annotations_to=sys.stderr if settings.json else sys.stdout,
+            cache_problems=summary_problems(outcome.record.cache),
         )
     return outcome.exit_code

@@ -1,10 +1,14 @@
 """The markdown job summary of a build or bake, for GitHub Actions' `GITHUB_STEP_SUMMARY`.
 
 A cache table (per target: cached/total, hit rate, time, the slowest uncached steps), the total,
-and, when the build failed, a block naming the failing step with its last log lines.
+the cache problems (an import or export that failed under `ignore-error=true`, which buildx only
+prints in its log; a step a bake missed in an imported cache), and, when the build failed, a block
+naming the failing step with its last log lines.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from arxdocker.analysis.bake import BakeReport
 from arxdocker.analysis.report import Report
@@ -39,7 +43,12 @@ def _row(name: str, report: Report) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def job_summary(report: BakeReport, *, title: str = "arxdocker build cache") -> str:
+def job_summary(
+    report: BakeReport,
+    *,
+    title: str = "arxdocker build cache",
+    cache_problems: Sequence[str] = (),
+) -> str:
     lines = [
         f"## {title}",
         "",
@@ -48,6 +57,9 @@ def job_summary(report: BakeReport, *, title: str = "arxdocker build cache") -> 
     ]
     lines += [_row(_cell(name), target) for name, target in report.targets.items()]
     lines.append(_row("**total**", report.total))
+    if cache_problems:
+        lines += ["", "### Cache problems", ""]
+        lines += [f"- {_cell(problem)}" for problem in dict.fromkeys(cache_problems)]
     failure = report.total.failure
     if failure is not None or report.total.error:
         lines += ["", "### Build failed", ""]

@@ -45,3 +45,25 @@ def test_annotation_escapes_its_properties_and_message() -> None:
     assert line == (
         "::error file=app/Dockerfile,line=18,title=failed%3A [test 2/2] RUN a%2Cb::exit 3%0Alast\n"
     )
+
+
+def test_cache_problems_get_a_section_of_their_own() -> None:
+    """An export that failed under ignore-error, or a step a bake missed, shows in the summary:
+    buildx only prints it in the log."""
+    report = split("bake.rawjson.log", ["app", "test"])
+    assert "Cache problems" not in job_summary(report)
+    failed = "cache export failed for app (exporting cache to registry): refused | retry"
+    markdown = job_summary(report, cache_problems=[failed, failed])
+    lines = markdown.splitlines()
+    start = lines.index("### Cache problems")
+    assert lines[start + 2 :] == [
+        "- cache export failed for app (exporting cache to registry): refused \\| retry"
+    ]
+
+
+def test_summary_problems_leave_out_a_first_build_s_empty_cache() -> None:
+    from arxdocker.commands._ci_output import summary_problems
+
+    cache = {"problems": ["no cache to import yet (r/a:c); the first build fills it", "x failed"]}
+    assert summary_problems(cache) == ["x failed"]
+    assert summary_problems({}) == []
