@@ -39,6 +39,7 @@ def make_record(
     image: dict[str, Any],
     messages: list[str],
     gate_failed: bool,
+    buildkit: dict[str, Any] | None = None,
 ) -> Record:
     failure = report.failure
     tools: dict[str, Any] = {"arxdocker": __version__}
@@ -96,6 +97,7 @@ def make_record(
         min_hit_rate=request.min_hit_rate,
         min_hit_rate_failed=gate_failed,
         inputs=explain_inputs(options, inputs),
+        buildkit=buildkit,
     )
 
 
