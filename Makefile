@@ -1,12 +1,13 @@
 # The README's two set-up commands: `make demo` and `make test`. Both work on a fresh machine:
-# they make the virtualenv, provision or reuse a BuildKit engine, then run.
+# they make the virtualenv, provision or reuse a BuildKit engine, then run. The engine is today's
+# (Docker 28.5) unless ARXDOCKER_ENGINE=2024 picks the 2024 one (Docker 26.1): `make test-2024`.
 SHELL := /bin/bash
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 ENGINE_ENV = eval "$$(scripts/engine.sh env)"
 
-.PHONY: venv engine engine-down demo test test-fast lint format fixtures bench clean
+.PHONY: venv engine engine-down demo test test-2024 test-fast lint format fixtures bench clean
 
 venv: $(VENV)/.installed
 
@@ -27,6 +28,11 @@ demo: venv engine
 
 test: venv engine
 	$(ENGINE_ENV) && $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The engine tests on the 2024 engine (CI's second leg).
+test-2024: venv
+	ARXDOCKER_ENGINE=2024 scripts/engine.sh up
+	eval "$$(ARXDOCKER_ENGINE=2024 scripts/engine.sh env)" && $(BIN)/python -m pytest -m engine $(PYTEST_ARGS)
 
 test-fast: venv
 	$(BIN)/python -m pytest -m "not engine" $(PYTEST_ARGS)

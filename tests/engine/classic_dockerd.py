@@ -1,7 +1,7 @@
 """A throwaway dockerd WITHOUT the containerd image store, for tests that need one.
 
-Started from the same binaries as scripts/engine.sh (ARXDOCKER_ENGINE_PREFIX), with its own data root,
-exec root, unix socket under /run/arx-doc-classic/ and its own bridge; stopped by its pid.
+Started from the same binaries as scripts/engine.sh (ARXDOCKER_ENGINE_PREFIX), with its own data
+root, exec root, unix socket under /run/arx-doc-classic/ and its own bridge; stopped by its pid.
 It gets a busybox base image imported the way engine.sh makes one.
 """
 
