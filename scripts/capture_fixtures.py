@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""Regenerate tests/fixtures/buildkit/: real BuildKit logs of the webapp example.
+"""Regenerate the parser fixtures: real BuildKit logs of the webapp example and a few projects.
 
-Runs every scenario of tests/engine/scenarios.py on the engine from `scripts/engine.sh` (in both
---progress=plain and --progress=rawjson), saves each log as `<scenario>.<format>.log`, and derives
-the one-object-per-line shape of buildx >= 0.15 from each pretty-printed rawjson log (buildx 0.13.1
-is the newest in Debian's archive), as `<scenario>.rawjson-compact.log`. manifest.json records the
-exact command, exit code and tool versions of each capture.
+Runs every scenario of tests/engine/scenarios.py that the engine's buildx can run (in both
+--progress=plain and --progress=rawjson) and saves each log as `<scenario>.<format>.log`, in the
+folder of that engine's generation:
+- tests/fixtures/buildkit/        buildx 0.13.1 (the 2024 engine, `ARXDOCKER_ENGINE=2024`), whose
+  rawjson is pretty-printed; the one-object-per-line shape of buildx >= 0.15 is derived from it
+  as `<scenario>.rawjson-compact.log`;
+- tests/fixtures/buildkit-0.29/   buildx 0.29.1 (today's engine), whose rawjson is one object per
+  line as written: nothing is derived.
+manifest.json records the exact command, exit code and tool versions of each capture.
 
     eval "$(scripts/engine.sh env)" && .venv/bin/python scripts/capture_fixtures.py [--only NAME]
+    eval "$(ARXDOCKER_ENGINE=2024 scripts/engine.sh env)" && \
+        .venv/bin/python scripts/capture_fixtures.py
 
 Two more projects are captured cold in both formats: apt-pip (real package-manager output, for
 the parser benchmark; needs the Debian base image from scripts/make_debian_base.sh) and copy-link
@@ -29,9 +35,27 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "engine"))
 
-from scenarios import FORMATS, SCENARIOS, Workspace, public_command, run_scenario  # noqa: E402
+from scenarios import (  # noqa: E402
+    FORMATS,
+    SCENARIOS,
+    Workspace,
+    buildx_version,
+    public_command,
+    run_scenario,
+)
 
-OUT = REPO / "tests" / "fixtures" / "buildkit"
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def fixture_folder(buildx: tuple[int, int]) -> Path:
+    return FIXTURES / ("buildkit" if buildx < (0, 15) else "buildkit-0.29")
+
+
+def is_pretty(rawjson: bytes) -> bool:
+    """buildx <= 0.14 pretty-prints each status object over many lines."""
+    return any(line.rstrip() == b"{" for line in rawjson.splitlines()[:50])
+
+
 APT_PIP = REPO / "tests" / "fixtures" / "projects" / "apt-pip"
 DEBIAN_IMAGE = os.environ.get("ARXDOCKER_DEBIAN_IMAGE", "arxdocker/debian-python:12")
 
@@ -88,7 +112,7 @@ def extra_builds(base: str) -> tuple[ExtraBuild, ...]:
     )
 
 
-def capture_extra(build: ExtraBuild) -> list[dict[str, object]]:
+def capture_extra(build: ExtraBuild, out: Path) -> list[dict[str, object]]:
     inspect = ["docker", "image", "inspect", build.base_image]
     if subprocess.run(inspect, capture_output=True, check=False).returncode != 0:
         print(f"{build.name}: skipped, no {build.base_image} (see scripts/make_debian_base.sh)")
@@ -105,7 +129,7 @@ def capture_extra(build: ExtraBuild) -> list[dict[str, object]]:
             check=False,
         )
         name = f"{build.name}.{fmt}.log"
-        (OUT / name).write_bytes(result.stdout)
+        (out / name).write_bytes(result.stdout)
         entry = {
             "file": name,
             "scenario": build.name,
@@ -115,9 +139,9 @@ def capture_extra(build: ExtraBuild) -> list[dict[str, object]]:
         }
         entries.append(entry)
         print(f"{name}: exit {result.returncode}, {len(result.stdout)} bytes")
-        if fmt == "rawjson":
+        if fmt == "rawjson" and is_pretty(result.stdout):
             compact = f"{build.name}.rawjson-compact.log"
-            (OUT / compact).write_bytes(compact_rawjson(result.stdout))
+            (out / compact).write_bytes(compact_rawjson(result.stdout))
             entries.append({**entry, "file": compact, "derived_from": name})
     return entries
 
@@ -140,26 +164,34 @@ def main() -> int:
     if not registry:
         print('error: run `eval "$(scripts/engine.sh env)"` first', file=sys.stderr)
         return 2
+    buildx = buildx_version()
+    out = fixture_folder(buildx)
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
-    names = [scenario.name for scenario in SCENARIOS] + [b.name for b in extra_builds(base)]
+    runnable = [scenario for scenario in SCENARIOS if scenario.runs_on(buildx)]
+    names = [scenario.name for scenario in runnable] + [b.name for b in extra_builds(base)]
     if only is not None and only not in names:
         print(f"error: no scenario {only!r}; choose from {', '.join(names)}", file=sys.stderr)
         return 2
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, object] = {
         "generated_by": "scripts/capture_fixtures.py",
         "captured": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "tools": tool_versions(),
         "example": "dockerfiles/webapp",
+        "skipped": {
+            scenario.name: f"needs buildx {'.'.join(map(str, scenario.min_buildx))} or later"
+            for scenario in SCENARIOS
+            if not scenario.runs_on(buildx)
+        },
         "captures": [],
     }
     with tempfile.TemporaryDirectory(prefix="arx-fixtures-") as tmp:
         ws = Workspace(Path(tmp) / "webapp", registry, base)
-        for scenario in [s for s in SCENARIOS if only in (None, s.name)]:
+        for scenario in [s for s in runnable if only in (None, s.name)]:
             for fmt in FORMATS:
                 capture = run_scenario(ws, scenario, fmt)
                 name = f"{scenario.name}.{fmt}.log"
-                (OUT / name).write_bytes(capture.log)
+                (out / name).write_bytes(capture.log)
                 entry = {
                     "file": name,
                     "scenario": scenario.name,
@@ -169,23 +201,23 @@ def main() -> int:
                 }
                 manifest["captures"].append(entry)  # type: ignore[union-attr]
                 print(f"{name}: exit {capture.exit_code}, {len(capture.log)} bytes")
-                if fmt == "rawjson":
+                if fmt == "rawjson" and is_pretty(capture.log):
                     compact = f"{scenario.name}.rawjson-compact.log"
-                    (OUT / compact).write_bytes(compact_rawjson(capture.log))
+                    (out / compact).write_bytes(compact_rawjson(capture.log))
                     manifest["captures"].append(  # type: ignore[union-attr]
                         {**entry, "file": compact, "derived_from": name}
                     )
     extras = [build for build in extra_builds(base) if only in (None, build.name)]
     for build in extras:
-        manifest["captures"].extend(capture_extra(build))  # type: ignore[union-attr]
+        manifest["captures"].extend(capture_extra(build, out))  # type: ignore[union-attr]
     if only:
         # One scenario again: the others keep their entries, and the manifest its date; the new
         # entries carry their own date.
-        old = json.loads((OUT / "manifest.json").read_text())
+        old = json.loads((out / "manifest.json").read_text())
         fresh = [{**c, "captured": manifest["captured"]} for c in manifest["captures"]]  # type: ignore[union-attr]
         manifest = {**old, "captures": [c for c in old["captures"] if c["scenario"] != only]}
         manifest["captures"].extend(fresh)
-    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return 0
 
 

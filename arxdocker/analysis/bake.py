@@ -1,12 +1,18 @@
 """A bake's report split per target.
 
-buildx prefixes every step of a bake with its target (`[app deps 2/4] COPY …`). A stage shared by
-several targets runs once and is shown under the name of whichever target's solve reached it
-first, which varies from run to run; `ReportBuilder` keeps that step once, so the total counts it
-once. Per target, a step belongs to the target its name carries and, when the bake definition is
-known (`Ownership`), to every target of the same Dockerfile and context that builds the step's
-stage with the same values of the args that stage declares: so each target's counts say what that
-target needed, the same on every run.
+buildx prefixes every step of a bake with its target (`[app deps 2/4] COPY …`). A vertex that
+several targets share runs once and is shown under the name of whichever target's solve reached it
+first, which varies from run to run, and with the stage name of whichever target's Dockerfile
+conversion made it (`build` and `test` both start with `COPY src/ src/`: one vertex, named
+`[app test 1/2]` even for the target that builds no `test` stage). `ReportBuilder` keeps each
+vertex once, so the total counts distinct vertices (docs/build.md, "What a step is").
+
+Per target, when the bake definition is known (`Ownership`), a step belongs to every target whose
+build has a step of the same identity (`identities`: the parent vertex, the instruction, what it
+reads), and a target that got two vertices of one identity (each target loading its own build
+context, on buildx 0.13) counts that step once: built if either ran. So each target's counts say
+what that target needed, the same on every run and from a plain or a rawjson log. Without the
+definition, a step belongs to the target its name carries.
 Pure functions over `Report` and `Step`.
 """
 
@@ -42,9 +48,33 @@ class Ownership:
     # target -> stage -> the family of that stage's steps, which only the args the stage (and
     # what it builds on) declares decide; None where the Dockerfile could not be read
     stage_families: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
+    # target -> (stage as BuildKit names it, step index) -> the identity of that step's vertex,
+    # and target -> the identities of the steps it builds; None where the Dockerfile is unreadable
+    identities: Mapping[str, Mapping[tuple[str, int], str] | None] = field(default_factory=dict)
+    needed: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+
+    def identity(self, step: Step) -> str | None:
+        """The identity of the step's vertex, as the target its name carries builds it."""
+        table = self.identities.get(step.target or UNTARGETED)
+        if table is None:
+            return None
+        return table.get(((step.stage or "").lower(), step.index))
 
     def owners(self, step: Step) -> list[str]:
         named = step.target or UNTARGETED
+        identity = self.identity(step)
+        if identity is not None:
+            owners = [
+                name
+                for name, needed in self.needed.items()
+                if name == named or (needed is not None and identity in needed)
+            ]
+            return owners or [named]
+        return self._owners_by_stage(step, named)
+
+    def _owners_by_stage(self, step: Step, named: str) -> list[str]:
+        """Without step identities: the named target, and those building the same stage with
+        the same values of the args it declares."""
         family = self.families.get(named)
         if family is None or step.stage is None:
             return [named]
@@ -68,13 +98,28 @@ def split_by_target(
     targets = list(targets)
     if len(targets) == 1:
         report = single_target(report, targets[0])
-    grouped: dict[str, list[Step]] = {name: [] for name in targets}
+    grouped: dict[str, dict[object, Step]] = {name: {} for name in targets}
     owners = ownership or Ownership()
-    for step in report.steps:
+    for position, step in enumerate(report.steps):
+        identity = owners.identity(step) if step.cacheable else None
+        key: object = position if identity is None else identity
         for name in owners.owners(step):
-            grouped.setdefault(name, []).append(step)
-    per_target = {name: target_report(report, steps) for name, steps in grouped.items()}
+            steps = grouped.setdefault(name, {})
+            earlier = steps.get(key)
+            steps[key] = step if earlier is None else _the_one_that_ran(earlier, step)
+    per_target = {
+        name: target_report(report, list(steps.values())) for name, steps in grouped.items()
+    }
     return BakeReport(report, per_target)
+
+
+# Two vertices of one step in one target: the target's step failed, ran, was canceled or came
+# from the cache, in that order of precedence.
+_PRECEDENCE = {"error": 0, "built": 1, "canceled": 2, "cached": 3}
+
+
+def _the_one_that_ran(first: Step, second: Step) -> Step:
+    return second if _PRECEDENCE[second.status] < _PRECEDENCE[first.status] else first
 
 
 def single_target(report: Report, target: str) -> Report:

@@ -101,7 +101,6 @@ class ReportBuilder:
         self._vertices: dict[str, _VertexState] = {}
         self._settling: OrderedDict[str, None] = OrderedDict()
         self._settled: OrderedDict[str, None] = OrderedDict()
-        self._step_identities: OrderedDict[tuple[object, ...], None] = OrderedDict()
         self._order = 0
         self._bake = False
         self._first_start: float | None = None  # of the build the log is at
@@ -297,16 +296,10 @@ class ReportBuilder:
         step = _step_from(state, bake=self._bake, clock=self._absolute_time)
         if step is None:
             return None
-        if self._bake:
-            # Bake targets that share a stage run it once, but BuildKit may still show the other
-            # target's copy of the step (cached, or never started): the step counts once.
-            identity = (build_number(key), step.platform, step.stage, step.index, step.total)
-            identity += (step.instruction,)
-            if identity in self._step_identities:
-                return None
-            self._step_identities[identity] = None
-            if len(self._step_identities) > 4 * self._settle_after:
-                self._step_identities.popitem(last=False)
+        # A step is a distinct vertex (docs/build.md, "What a step is"): in a bake, a vertex that
+        # several targets share is one vertex, shown once per target, and is keyed by its digest
+        # here, so it counts once; two vertices of the same name (a target's own copy of a shared
+        # stage's COPY, which BuildKit resolved apart, from the cache or not) are two steps.
         self._count(step)
         self._reach(step)
         if key == self._last_run:

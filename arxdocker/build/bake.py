@@ -8,6 +8,7 @@ else here is pure.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import subprocess
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from arxdocker.build.ci import registry_cache_ref, robust_export
 from arxdocker.errors import ArxError
 
 if TYPE_CHECKING:
+    from arxdocker.dockerfile.model import Instruction
     from arxdocker.dockerfile.stages import StageModel
 
 
@@ -248,10 +250,108 @@ def stage_families(target: BakeTarget) -> dict[str, str] | None:
     return families
 
 
+# The instructions BuildKit numbers in a stage's `[stage i/n]` (dockerfile2llb's cmdTotal), after
+# the FROM of an image, which is step 1 (a FROM of another stage or of scratch is not numbered).
+_NUMBERED = frozenset({"ADD", "COPY", "RUN", "WORKDIR"})
+
+
+def step_identities(target: BakeTarget) -> dict[tuple[str, int], str] | None:
+    """For each step of the Dockerfile as BuildKit names it (stage name, index i of `i/n`), the
+    identity of its vertex for this target; None when the Dockerfile cannot be read.
+
+    BuildKit merges two steps into one vertex when they do the same thing on the same vertex:
+    two stages that start alike (`build` and `test`, both FROM deps, then `COPY src/ src/`) share
+    their first steps, and the shared vertex is named after either stage. So the identity chains
+    the step's parent vertex, its instruction, what it reads (the context, another stage, the
+    values of the args and ENV a RUN sees or the text names), not its stage's name.
+    """
+    from arxdocker.dockerfile.expand import expand
+
+    model = _stage_model(target)
+    if model is None:
+        return None
+    given = dict(target.args)
+    context = str(target.context)
+    finals: dict[int, str] = {}
+    identities: dict[tuple[str, int], str] = {}
+
+    def values(instruction: Instruction) -> dict[str, str | None]:
+        scope = model.scope(instruction)
+        return {name: given.get(name, value) for name, value in scope.items()}
+
+    def digest(*parts: object) -> str:
+        return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:20]
+
+    def stage_final(index: int, visiting: frozenset[int] = frozenset()) -> str:
+        if index in finals:
+            return finals[index]
+        if index in visiting:  # BuildKit refuses a cycle; never loop on one
+            return digest("cycle", index)
+        visiting |= {index}
+        stage = model.stages[index]
+        names = list(_names(model, index))
+        if len(model.stages) == 1:
+            names.append("")  # a one-stage Dockerfile's steps are `[2/4]`, with no stage
+        step = 0
+        if stage.base_stage is not None:
+            parent = stage_final(stage.base_stage, visiting)
+        else:
+            base = expand(stage.base_raw, {**model.global_args, **given}).lower()
+            parent = digest("from", base, stage.platform)
+            if base != "scratch":
+                step = 1
+                identities.update(((name, step), parent) for name in names)
+        for instruction in stage.instructions:
+            if instruction.keyword not in _NUMBERED:
+                continue
+            seen = values(instruction)
+            if instruction.keyword == "RUN":
+                reads: object = sorted((k, v) for k, v in seen.items() if v is not None)
+            else:
+                text = instruction.original
+                reads = sorted(
+                    (k, v) for k, v in seen.items() if f"${k}" in text or f"${{{k}" in text
+                )
+            sources: list[str] = []
+            refs = instruction.flag_values("from")
+            refs += [m["from"] for m in instruction.mounts() if m.get("from")]
+            for ref in refs:
+                other = model.stage(expand(ref, seen))
+                sources.append(
+                    stage_final(other.index, visiting) if other is not None else "image:" + ref
+                )
+            if instruction.keyword in ("ADD", "COPY") and not instruction.flag_values("from"):
+                sources.append("context:" + context)
+            if any(
+                m.get("type", "bind") == "bind" and not m.get("from") for m in instruction.mounts()
+            ):
+                sources.append("context:" + context)
+            parent = digest(parent, instruction.keyword, instruction.original, reads, sources)
+            step += 1
+            identities.update(((name, step), parent) for name in names)
+        finals[index] = parent
+        return parent
+
+    for index in range(len(model.stages)):
+        stage_final(index)
+    return identities
+
+
+def needed_identities(target: BakeTarget) -> frozenset[str] | None:
+    """The identities of the steps `target` builds: those of the stages it needs."""
+    identities = step_identities(target)
+    needs = stage_needs(target)
+    if identities is None or needs is None:
+        return None
+    return frozenset(key for (stage, _), key in identities.items() if stage in needs or stage == "")
+
+
 def ownership(targets: list[BakeTarget]) -> Ownership:
     """Which targets share stages, for splitting the report per target."""
     return Ownership(
         families={target.name: family(target) for target in targets},
         stages={target.name: stage_needs(target) for target in targets},
         stage_families={target.name: stage_families(target) for target in targets},
+        identities={target.name: step_identities(target) for target in targets},
+        needed={target.name: needed_identities(target) for target in targets},
     )
