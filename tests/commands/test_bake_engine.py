@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from arxdocker.analysis.report import Step
+from arxdocker.analysis.bake import bake_report_dict, split_by_target
+from arxdocker.analysis.report import Report, Step, Summary
 from arxdocker.build.bake import ownership, print_definition, targets_of
 from tests.commands import _cli
+from tests.engine.scenarios import buildkit_count, distinct_step_vertices
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
@@ -55,29 +57,38 @@ def counts(document: dict[str, Any]) -> dict[str, tuple[int, int]]:
 
 def analyze_per_target(log: Path) -> tuple[dict[str, tuple[int, int]], dict[str, Any]]:
     """`arxdocker analyze --json` of a raw bake log, its steps attributed per target as bake
-    attributes them (the repository's definition says which targets share a stage)."""
+    attributes them (the repository's definition says which targets build which steps)."""
     done = arxdocker("analyze", str(log), "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     owners = ownership(targets_of(print_definition([], [], list(TARGETS), REPO), REPO))
-    result = {name: [0, 0] for name in TARGETS}
-    for item in document["steps"]:
-        if not item["cacheable"]:
-            continue
-        step = Step(
-            id="", **{key: item[key] for key in ("name", "target", "platform", "stage")},
-            index=item["index"], total=item["total"], instruction=item["instruction"],
-            status=item["status"], duration_s=item["duration_s"], cacheable=True,
-        )  # fmt: skip
-        for name in owners.owners(step):
-            result[name][1] += 1
-            result[name][0] += item["status"] == "cached"
-    return {name: (cached, total) for name, (cached, total) in result.items()}, document
+    steps = [
+        Step(
+            id=f"#{position}",
+            **{key: item[key] for key in ("name", "target", "platform", "stage")},
+            index=item["index"],
+            total=item["total"],
+            instruction=item["instruction"],
+            status=item["status"],
+            duration_s=item["duration_s"],
+            cacheable=item["cacheable"],
+        )
+        for position, item in enumerate(document["steps"])
+    ]
+    report = Report(
+        source_format=document["source"]["format"], steps=tuple(steps),
+        summary=Summary(0, 0, 0, 0, 0, None), duration_s=None, error=None, failure=None, slowest=(),
+    )  # fmt: skip
+    split = split_by_target(report, list(TARGETS), owners)
+    return counts(bake_report_dict(split)), document
 
 
 def test_bake_registry_cache_round_trip_matches_analyze_of_a_plain_bake(
     engine_env: dict[str, str], tmp_path: Path
 ) -> None:
+    """The counts of one bake agree whoever reads it: `arxdocker bake` live, `analyze` of its raw
+    rawjson stream, and (per target) `analyze` of a plain and a rawjson `docker buildx bake` of the
+    same cache state; each total is BuildKit's own count of distinct step vertices in its log."""
     prefix = f"{engine_env['ARXDOCKER_TEST_REGISTRY']}/bake-{secrets.token_hex(4)}"
     history = tmp_path / "history.jsonl"
     docker("buildx", "prune", "-af")
@@ -96,36 +107,58 @@ def test_bake_registry_cache_round_trip_matches_analyze_of_a_plain_bake(
     assert cold_doc["total"]["summary"]["steps_built"] > 0
 
     docker("buildx", "prune", "-af")
-    warm = arxdocker(*common, "--progress", "plain", "--min-hit-rate", "100")
+    warm = arxdocker(*common, "--progress", "rawjson")
     assert warm.returncode == 0, why(warm)
     warm_doc = json.loads(warm.stdout)
-    for name, (cached, total) in counts(warm_doc).items():
-        assert total > 0 and cached == total, (name, cached, total)
+    # Every step comes from the registry, but for the one BuildKit can miss when a bake solves
+    # targets that share a step at once (moby/buildkit#4674): arxdocker must name each such miss.
+    missed = {
+        step["name"]
+        for step in warm_doc["total"]["steps"]
+        if step["cacheable"] and step["status"] != "cached"
+    }
+    for name in missed:
+        assert f"{name} ran although the step it builds on" in warm.stderr, name
+    assert len(missed) <= 2, missed
     total = warm_doc["total"]["summary"]
-    assert (
-        total["steps_cached"] == total["steps_total"] == cold_doc["total"]["summary"]["steps_total"]
-    )
-    # deps is shared by webapp and webapp-test: once in the total, in both targets' counts
+    assert total["steps_cached"] == total["steps_total"] - len(missed)
+    # a shared step: once in the total, in every target that builds it
     assert total["steps_total"] < sum(total for _, total in counts(warm_doc).values())
-
-    # A plain buildx bake of the same state, its raw rawjson log read by `arxdocker analyze`.
-    log = tmp_path / "bake.rawjson.log"
-    with log.open("wb") as stream:
-        plain = subprocess.run(
-            ["docker", "buildx", "bake", "--progress", "rawjson", *TARGETS],
-            stderr=stream, stdout=subprocess.DEVNULL, check=False, cwd=REPO, timeout=600,
-        )  # fmt: skip
-    assert plain.returncode == 0, log.read_text()[-2000:]
-    per_target, analyzed = analyze_per_target(log)
+    # the same bake's raw event stream (echoed on stderr), read by `analyze`, and counted apart
+    stream = tmp_path / "warm.rawjson.log"
+    stream.write_text(warm.stderr)
+    steps, cached, _ = distinct_step_vertices(stream.read_bytes())
+    assert (total["steps_total"], total["steps_cached"]) == (steps, cached)
+    per_target, analyzed = analyze_per_target(stream)
     assert per_target == counts(warm_doc)
-    assert analyzed["summary"]["steps_total"] == total["steps_total"]
-    assert analyzed["summary"]["steps_cached"] == total["steps_cached"]
+    assert analyzed["summary"] == total
+
+    # Plain buildx bakes of the same state, their raw logs read by `arxdocker analyze`: how many
+    # step vertices BuildKit makes of a shared stage varies between runs, per target it does not.
+    for fmt in ("rawjson", "plain"):
+        docker("buildx", "prune", "-af")
+        log = tmp_path / f"bake.{fmt}.log"
+        with log.open("wb") as output:
+            plain = subprocess.run(
+                ["docker", "buildx", "bake", "--progress", fmt, *TARGETS],
+                stderr=output, stdout=subprocess.DEVNULL, check=False, cwd=REPO, timeout=600,
+            )  # fmt: skip
+        assert plain.returncode == 0, log.read_text()[-2000:]
+        per_target, analyzed = analyze_per_target(log)
+        assert {name: steps for name, (_, steps) in per_target.items()} == {
+            name: steps for name, (_, steps) in counts(warm_doc).items()
+        }, fmt
+        steps, cached = buildkit_count(log.read_bytes(), fmt)
+        assert analyzed["summary"]["steps_total"] == steps, fmt
+        assert analyzed["summary"]["steps_cached"] == cached, fmt
 
     records = [json.loads(line) for line in history.read_text().splitlines()]
     assert [record["target"] for record in records] == [*sorted(TARGETS)] * 2
+    missed_targets = {name.split()[0].lstrip("[") for name in missed}
     for record in records[3:]:
         assert record["status"] == "ok"
-        assert record["summary"]["hit_rate"] == 1.0
+        if record["target"] not in missed_targets:
+            assert record["summary"]["hit_rate"] == 1.0
         assert record["cache"]["from"] == [f"type=registry,ref={prefix}/{record['target']}:cache"]
         assert record["image"]["digest"].startswith("sha256:")  # buildx bake's --metadata-file
         assert record["image"]["layers"] > 0

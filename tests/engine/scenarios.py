@@ -238,8 +238,10 @@ def distinct_step_vertices(rawjson: bytes) -> tuple[int, int, dict[str, set[str]
 
     Every JSON object of the log (pretty-printed or one per line) is read with the standard
     library; a step is a distinct vertex digest whose name is an instruction step
-    (`[... i/n] INSTRUCTION`, FROM excepted) that started or was cached. Returns the steps, those
-    cached, and for each such digest the bake targets (name prefixes) it was reported under.
+    (`[... i/n] INSTRUCTION`, FROM excepted) that started or was cached, and the vertices of one
+    progress group (a `COPY --link` and its merge) are one step. Returns the steps, those cached,
+    and for each such step (its digest, or its group's id) the bake targets (name prefixes) it
+    was reported under.
     """
     decoder = json.JSONDecoder()
     text = rawjson.decode("utf-8", "replace")
@@ -260,7 +262,7 @@ def distinct_step_vertices(rawjson: bytes) -> tuple[int, int, dict[str, set[str]
             match = _STEP_NAME.match(vertex.get("name") or "")
             if match is None or match[1].upper() == "FROM":
                 continue
-            digest = vertex["digest"]
+            digest = (vertex.get("progressGroup") or {}).get("id") or vertex["digest"]
             names.setdefault(digest, set()).add(vertex["name"])
             if vertex.get("started"):
                 ran.add(digest)
