@@ -3,8 +3,9 @@
 #
 #   scripts/two_runners.sh
 #
-# Runner A is the engine of ARXDOCKER_ENGINE_DIR (default .engine); runner B is a second, separate
-# dockerd with its own data root, socket and bridge (ARXDOCKER_RUNNER_B_DIR, ARXDOCKER_RUNNER_B_BRIDGE).
+# Runner A is the engine of ARXDOCKER_ENGINE_DIR (default: scripts/engine.sh's for ARXDOCKER_ENGINE,
+# today or 2024); runner B is a second, separate dockerd of the same generation with its own data
+# root, socket and bridge (ARXDOCKER_RUNNER_B_DIR, ARXDOCKER_RUNNER_B_BRIDGE).
 # B gets A's base image as a runner pulls it (same digest: `docker save | docker load`).
 #   1. A bakes the repository's default group with --cache registry:$REGISTRY/two-runners-N (cold).
 #   2. B bakes the same targets cold, with no cache (its own cold build), then prunes its cache.
@@ -50,8 +51,9 @@ rate() {
   "$python" -c 'import json,sys; s=json.load(open(sys.argv[1]))["total"]["summary"]; print("%d/%d cached" % (s["steps_cached"], s["steps_total"]))' "$1"
 }
 
-a_dir=${ARXDOCKER_ENGINE_DIR:-$repo/.engine}
-b_dir=${ARXDOCKER_RUNNER_B_DIR:-$repo/.engine-runner-b}
+# Runner A: the engine of this generation (ARXDOCKER_ENGINE) unless ARXDOCKER_ENGINE_DIR names one.
+a_dir=${ARXDOCKER_ENGINE_DIR:-}
+b_dir=${ARXDOCKER_RUNNER_B_DIR:-$repo/.engine-runner-b-${ARXDOCKER_ENGINE:-today}}
 b_bridge=${ARXDOCKER_RUNNER_B_BRIDGE:-arxrunb=172.31.99.1/24}
 
 unset DOCKER_HOST
