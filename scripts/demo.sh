@@ -15,6 +15,11 @@ build=(arxdocker build . --progress quiet --build-arg "BASE_IMAGE=${ARXDOCKER_BA
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 edit_source() { printf '<p>edited at %s</p>\n' "$(date +%s.%N)" >>src/index.html; }
 
+banner "the engine"
+server=$(docker version --format '{{.Server.Version}}')
+containerd=$(docker version --format '{{range .Server.Components}}{{if eq .Name "containerd"}}{{.Version}}{{end}}{{end}}')
+echo "Docker $server, $(docker buildx version | awk '{print "buildx " $2}'), containerd ${containerd:-?} (${DOCKER_HOST:-default socket})"
+
 banner "1/3 cold build of dockerfiles/webapp (Dockerfile, --no-cache)"
 "${build[@]}" --no-cache
 
