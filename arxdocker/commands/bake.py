@@ -1,9 +1,10 @@
 """Build several images with `docker buildx bake`, each with its own cache, and report per target.
 
 arxdocker runs `docker buildx bake --progress=rawjson` underneath and reads its events while it
-runs. It ends with a cache report per target (steps belong to the target buildx names them after)
-and in total, where a stage shared by several targets counts once. One record per target is
-appended to the history (.arxdocker/history.jsonl in the current folder by default).
+runs. It ends with a cache report per target and in total. A step is a distinct vertex: one that
+several targets share (a stage they build alike) counts once in the total, and in every target
+whose build has it, whichever target or stage BuildKit names it after (docs/ci.md). One record
+per target is appended to the history (.arxdocker/history.jsonl in the current folder by default).
 
 cache (--cache; injected per target with --set TARGET.cache-from/cache-to):
   registry:PREFIX  target T imports from and exports to PREFIX/T:cache (mode=max, ignore-error)
