@@ -19,7 +19,22 @@ MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 
 # file -> the class of what arxdocker misses in it today (filled in from a run after the
 # expectations were committed; an expectation is never changed to match arxdocker).
-KNOWN_MISSES: dict[str, str] = {}
+TTY = "tty format not read yet"
+KNOWN_MISSES: dict[str, str] = {
+    "23-psitechc-convis-1-build-log.log": (
+        "cut-off plain log: a step whose header is the log's last line is not counted"
+    ),
+    "31-aguileraz-crowbar-mobile-docker-build-log.log": (
+        "several builds in one plain log, each numbered from #1 with no '#0 building' line "
+        "(compose bake run three times), read as one build"
+    ),
+    "33-larsvilhuber-nber-2024-submission-docker-build-txt.txt": TTY,
+    "35-beyond-immersion-bannou-service-test-results-txt.txt": TTY + " (Compose tty screen)",
+    "46-choonsiong-docker-apache-php-helloworld-readme-md.txt": TTY,
+    "47-choonsiong-docker-nodejs-helloworld-readme-md.txt": TTY,
+    "48-choonsiong-docker-python-helloworld-readme-md.txt": TTY,
+    "49-rahulssv-courses-docs-docker-docker-assignment-md.txt": TTY + " (a build with no vertex)",
+}
 
 
 def report_of(path: Path) -> Report:
