@@ -3,14 +3,14 @@
 The hot path is the buildx child and the event fold. Everything the record needs besides the
 events (engine and tool versions, the builder, the image, context manifests) is gathered in
 background threads while buildx runs, so a fully cached build pays only for Python's start-up,
-the fold and the final report. BuildKit's own counts of the build (`buildkit` in the record) are
-asked while buildx is still exiting (`BuildkitQuestion`).
+the fold and the final report. BuildKit's own counts of the build are not asked here: the record
+keeps BuildKit's ref of the build (`buildkit`), and `arxdocker history --buildkit` asks BuildKit
+for the counts when they are wanted, so a build pays nothing for them (`buildkit_part`).
 """
 
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -41,7 +41,7 @@ from arxdocker.build.redact import Redactor, looks_secret, redact_report
 from arxdocker.build.request import BuildRequest
 from arxdocker.history.record import Record
 from arxdocker.percent import format_rate
-from arxdocker.progress.models import Event, SolveStatus
+from arxdocker.progress.models import Event
 
 
 @dataclass
@@ -82,8 +82,7 @@ def follow(
         Background(inspect_builder, request.options.builder) if launched.builder is None else None
     )
     inputs_job = Background(gather_inputs, request.context, request.dockerfile, request.history)
-    question = BuildkitQuestion(str(request.context), launched.started)
-    run, early_image = _drive(launched, redactor, display, question.on_event)
+    run, early_image = _drive(launched, redactor, display)
     require_buildx(run)
     metadata = launched.metadata()
     plan = launched.plan
@@ -104,7 +103,7 @@ def follow(
     for message in inputs.get("warnings", []):
         note(message)
     versions = versions_job.result() or {}
-    buildkit = question.answer(
+    buildkit = buildkit_part(
         metadata,
         builder_info.buildx if builder_info is not None else None,
         interrupted=run.status == "interrupted",
@@ -135,14 +134,10 @@ def follow(
 
 
 def _drive(
-    launched: Launched,
-    redactor: Redactor,
-    display: Display | None,
-    also: Callable[[Event], None] = lambda event: None,
+    launched: Launched, redactor: Redactor, display: Display | None
 ) -> tuple[Folded, Background | None]:
     """Fold the build's events until buildx exits or the user interrupts it; with them, the
-    image's details, asked for as soon as buildx says the image is exported. `also` sees every
-    event too."""
+    image's details, asked for as soon as buildx says the image is exported."""
     early_ref = early_image_ref(launched.options)
     early_image: list[Background] = []
 
@@ -150,7 +145,6 @@ def _drive(
         if early_ref and not early_image and image_exported(event):
             # buildx takes ~90 ms to exit after its last event: ask about the image meanwhile.
             early_image.append(Background(image_info, early_ref))
-        also(event)
 
     lines = launched.lines
     stream = _echo(lines, redactor) if launched.request.echo_rawjson else lines
@@ -161,75 +155,23 @@ def _drive(
     return folded, early_image[0] if early_image else None
 
 
-class BuildkitQuestion:
-    """BuildKit's own counts of this build (`engine.buildkit_history`), asked without adding to
-    the build's wall time.
+def buildkit_part(
+    metadata: dict[str, Any], buildx_version: str | None, *, interrupted: bool = False
+) -> dict[str, Any] | None:
+    """The record's `buildkit` part: BuildKit's ref of the build (`buildx.build.ref` of the
+    metadata file), whose counts `arxdocker history --buildkit` reads from BuildKit later; None
+    without a ref (buildx wrote none) or after an interrupt.
 
-    BuildKit stores the counts in its history record once the build's last export is done, just
-    before it answers buildx; buildx then needs ~40 ms to resolve provenance, write the metadata
-    file and exit, about what the `docker buildx history inspect` child needs to start. So every
-    completed `exporting ...` vertex (the image, each cache export) or failed vertex wakes a
-    background asker, which finds the build's ref in buildx's local state and asks; an answer of
-    `running` waits for the next wake-up, the last being buildx's exit. `answer` checks the ref
-    against the metadata file's `buildx.build.ref` and asks again only when they differ or
-    nothing was asked (no export, two builds of the same context at once).
+    Asking while buildx exits was measured: its ~60 ms child outlasts buildx's ~40 ms exit, and
+    on two cores it slows that exit, adding 10 to 70 ms to a cached build. Later, one
+    `buildx history ls` answers for every build BuildKit still keeps.
     """
+    ref = metadata.get("buildx.build.ref")
+    if interrupted or not isinstance(ref, str) or not ref:
+        return None
+    from arxdocker.engine.buildkit_history import BuildkitCounts, lacks_history
 
-    def __init__(self, context: str, started: float) -> None:
-        self._context = context
-        self._started = started
-        self._wake = threading.Event()
-        self._exited = False
-        self._job: Background | None = None
-
-    def on_event(self, event: Event) -> None:
-        if not isinstance(event, SolveStatus):
-            return
-        if any(
-            vertex.completed_at is not None
-            and (vertex.error or vertex.name.startswith("exporting"))
-            for vertex in event.vertexes
-        ):
-            self._wake.set()
-            if self._job is None:
-                self._job = Background(self._ask)
-
-    def _ask(self) -> Any:
-        from arxdocker.engine.buildkit_history import inspect, local_state_ref
-
-        ref = local_state_ref(self._context, self._started)
-        if ref is None:
-            return None  # `answer` asks with the metadata file's ref
-        while True:
-            exited = self._exited
-            self._wake.clear()
-            counts = inspect(ref)
-            if not counts.unfinished or exited:
-                return counts
-            self._wake.wait()
-
-    def answer(
-        self, metadata: dict[str, Any], buildx_version: str | None, *, interrupted: bool = False
-    ) -> dict[str, Any] | None:
-        """The record's `buildkit` part: None without a ref (buildx wrote none) or after an
-        interrupt; else the counts, or a note saying why they are missing."""
-        self._exited = True
-        self._wake.set()
-        ref = metadata.get("buildx.build.ref")
-        if interrupted or not isinstance(ref, str) or not ref:
-            return None
-        from arxdocker.engine.buildkit_history import BuildkitCounts, inspect, lacks_history
-
-        reason = lacks_history(buildx_version)
-        if reason:
-            return BuildkitCounts(ref, note=reason).to_record()
-        counts = self._job.result() if self._job is not None else None
-        if counts is None or counts.ref != ref:
-            counts = inspect(ref)
-        if counts.unfinished:  # its counts are BuildKit's zeros until it ends: not kept
-            note = "BuildKit's record was still running after buildx exited"
-            counts = BuildkitCounts(ref, status=counts.status, note=note)
-        return counts.to_record()
+    return BuildkitCounts(ref, note=lacks_history(buildx_version)).to_record()
 
 
 def run_once(request: BuildRequest, display: Display | None = None) -> BuildOutcome:

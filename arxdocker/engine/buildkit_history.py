@@ -1,4 +1,4 @@
-"""BuildKit's own record of a build: `docker buildx history inspect --format json REF`.
+"""BuildKit's own record of a build, read with `docker buildx history ls --format json`.
 
 BuildKit (0.11 and later) keeps a history record of every build it solves. When the build ends,
 before it answers buildx, it reads the build's whole progress stream once
@@ -18,10 +18,10 @@ progress, so they are not counted. arxdocker's `steps_total` counts only instruc
 without FROM (see `analysis/stepname.py`), so the difference between the two totals is exactly
 the FROM vertices and BuildKit's internal ones.
 
-`buildx history` exists from buildx 0.20, `inspect --format json` from 0.21. buildx writes the
-build's ref (`builder/node/id`) to `--metadata-file` as `buildx.build.ref` when it ends; it also
-keeps a local-state file per build at `$DOCKER_CONFIG/buildx/refs/BUILDER/NODE/ID` from the
-moment the build starts, which lets the question be asked before buildx has exited.
+`arxdocker build` keeps the build's ref (`builder/node/id`, buildx's `buildx.build.ref`) in the
+record and asks nothing while it runs; `arxdocker history --buildkit` reads the counts of every
+listed build with one `history ls` per builder (`history inspect` would take one child per build).
+`buildx history` exists from buildx 0.20, its JSON output from 0.21.
 """
 
 from __future__ import annotations
@@ -35,15 +35,13 @@ from typing import Any
 from arxdocker.engine import cliproc
 
 TIMEOUT_S = 10
-HISTORY_JSON_FROM = (0, 21)  # `buildx history inspect --format json`
-UNFINISHED = "running"
+HISTORY_JSON_FROM = (0, 21)  # `buildx history ls --format json`
 PLUGIN_DIRS = (  # where the docker CLI looks for plugins after the user's config folder
     "/usr/local/lib/docker/cli-plugins",
     "/usr/local/libexec/docker/cli-plugins",
     "/usr/lib/docker/cli-plugins",
     "/usr/libexec/docker/cli-plugins",
 )
-MTIME_SLACK_S = 0.02  # file times come from a coarse clock, a few ms behind time.time()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +54,6 @@ class BuildkitCounts:
     num_cached_steps: int | None = None
     num_completed_steps: int | None = None
     note: str | None = None
-
-    @property
-    def unfinished(self) -> bool:
-        """The record exists but BuildKit has not stored its counts yet: ask again later."""
-        return self.status == UNFINISHED
 
     def to_record(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -105,30 +98,7 @@ def lacks_history(buildx_version: str | None) -> str | None:
     found = version_tuple(buildx_version)
     if found is None or found >= HISTORY_JSON_FROM:
         return None
-    return f"buildx {buildx_version} has no `history inspect --format json` (buildx 0.21 and later)"
-
-
-def parse_inspect(ref: str, text: str) -> BuildkitCounts:
-    """The counts in `history inspect --format json` output (pure)."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return BuildkitCounts(ref, note="buildx history inspect printed no JSON")
-    if not isinstance(data, dict):
-        return BuildkitCounts(ref, note="buildx history inspect printed no JSON object")
-
-    def count(key: str) -> int | None:
-        value = data.get(key)
-        return value if type(value) is int else None
-
-    status = data.get("Status")
-    return BuildkitCounts(
-        ref,
-        status=status if isinstance(status, str) else None,
-        num_total_steps=count("NumTotalSteps"),
-        num_cached_steps=count("NumCachedSteps"),
-        num_completed_steps=count("NumCompletedSteps"),
-    )
+    return f"buildx {buildx_version} has no `history ls --format json` (buildx 0.21 and later)"
 
 
 def buildx_command(docker: str = "docker") -> list[str]:
@@ -155,57 +125,47 @@ def _extra_plugin_dirs(config: Path) -> list[Path]:
     return [Path(item) for item in extra if isinstance(item, str)]
 
 
-def inspect(ref: str, docker: str = "docker", timeout_s: float = TIMEOUT_S) -> BuildkitCounts:
-    """Ask buildx for BuildKit's record of `ref`; never raises (the reason goes to `note`)."""
-    builder, build_id = split_ref(ref)
-    argv = [*buildx_command(docker), "history", "inspect", "--format", "json"]
+def parse_ls(text: str) -> dict[str, BuildkitCounts]:
+    """The counts of every record `history ls --format json` lists (one JSON object a line), by
+    ref (pure). Its status words are capitalised (`Completed`); `inspect`'s are not."""
+    found: dict[str, BuildkitCounts] = {}
+    for line in text.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("ref"), str):
+            continue
+
+        def count(key: str, item: dict[str, Any] = item) -> int | None:
+            value = item.get(key)
+            return value if type(value) is int else None
+
+        status = item.get("status")
+        found[item["ref"]] = BuildkitCounts(
+            item["ref"],
+            status=status.lower() if isinstance(status, str) else None,
+            num_total_steps=count("total_steps"),
+            num_cached_steps=count("cached_steps"),
+            num_completed_steps=count("completed_steps"),
+        )
+    return found
+
+
+def list_counts(
+    builder: str | None, docker: str = "docker", timeout_s: float = TIMEOUT_S
+) -> tuple[dict[str, BuildkitCounts], str | None]:
+    """BuildKit's counts of every build the builder still keeps, by ref, with one
+    `buildx history ls --format json`; or why they cannot be had."""
+    argv = [*buildx_command(docker), "history", "ls", "--format", "json", "--no-trunc"]
     if builder:
         argv += ["--builder", builder]
-    code, out, err = cliproc.run([*argv, build_id], timeout_s)
+    code, out, err = cliproc.run(argv, timeout_s)
     if code != 0:
         first = next((line.strip() for line in err.splitlines() if line.strip()), "")
-        return BuildkitCounts(ref, note=f"buildx history inspect exited {code}: {first}"[:300])
-    return parse_inspect(ref, out)
+        return {}, f"buildx history ls exited {code}: {first}"[:300]
+    return parse_ls(out), None
 
 
 def config_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
     return Path(environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
-
-
-def local_state_ref(context: str, since: float, config: Path | None = None) -> str | None:
-    """The ref of the build of `context` that buildx started at `since` or later, from its
-    local state (`buildx/refs/BUILDER/NODE/ID`); None when there is not exactly one."""
-    root = (config or config_dir()) / "buildx" / "refs"
-    want = os.path.realpath(context)
-    found: list[str] = []
-    try:
-        builders = list(os.scandir(root))
-    except OSError:
-        return None
-    for builder in builders:
-        for node in _dirs(builder.path):
-            for entry in _files(node.path):
-                try:
-                    if entry.stat().st_mtime < since - MTIME_SLACK_S:
-                        continue
-                    state = json.loads(Path(entry.path).read_bytes())
-                except (OSError, ValueError):
-                    continue
-                local = state.get("LocalPath") if isinstance(state, dict) else None
-                if isinstance(local, str) and os.path.realpath(local) == want:
-                    found.append(f"{builder.name}/{node.name}/{entry.name}")
-    return found[0] if len(found) == 1 else None
-
-
-def _dirs(path: str) -> list[os.DirEntry[str]]:
-    try:
-        return [entry for entry in os.scandir(path) if entry.is_dir()]
-    except OSError:
-        return []
-
-
-def _files(path: str) -> list[os.DirEntry[str]]:
-    try:
-        return [entry for entry in os.scandir(path) if entry.is_file()]
-    except OSError:
-        return []

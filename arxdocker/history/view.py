@@ -50,6 +50,9 @@ class RecordView:
     step_starts: tuple[float | None, ...] = ()
     dockerfile: str | None = None
     dockerfile_sha256: str | None = None
+    # BuildKit's ref of the build (`builder/node/id`), and its counts when the record has them
+    buildkit_ref: str | None = None
+    buildkit: dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, data: Any, source: str) -> RecordView:
@@ -63,6 +66,7 @@ class RecordView:
         labels = _dict(data.get("labels"))
         steps = [item for item in _list(data.get("steps")) if isinstance(item, dict)]
         dockerfile = _dict(data.get("dockerfile"))
+        buildkit = data.get("buildkit") if isinstance(data.get("buildkit"), dict) else None
         return cls(
             id=data["id"],
             started=_str(data.get("started")),
@@ -81,6 +85,8 @@ class RecordView:
             step_starts=tuple(_step_start(item) for item in steps),
             dockerfile=_str(dockerfile.get("path")),
             dockerfile_sha256=_str(dockerfile.get("sha256")),
+            buildkit_ref=_str((buildkit or {}).get("ref")),
+            buildkit=buildkit,
         )
 
 

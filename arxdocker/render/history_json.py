@@ -9,8 +9,13 @@ from typing import Any
 from arxdocker.history.view import RecordView
 
 
-def history_dict(history: Path, views: Sequence[RecordView]) -> dict[str, Any]:
-    return {
+def history_dict(
+    history: Path,
+    views: Sequence[RecordView],
+    buildkit: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """`buildkit` (with `history --buildkit`): BuildKit's own counts by record id."""
+    document = {
         "schema": "arxdocker.history/v1",
         "history": str(history),
         "builds": [
@@ -30,3 +35,7 @@ def history_dict(history: Path, views: Sequence[RecordView]) -> dict[str, Any]:
             for view in views
         ],
     }
+    if buildkit is not None:
+        for build, view in zip(document["builds"], views, strict=True):
+            build["buildkit"] = buildkit.get(view.id)
+    return document

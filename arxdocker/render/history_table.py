@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
@@ -23,10 +24,14 @@ def _when(view: RecordView) -> str:
 
 
 class HistoryTable:
-    """One row per build, newest first."""
+    """One row per build, newest first; with `buildkit` (`history --buildkit`), BuildKit's own
+    cached/total counts beside arxdocker's."""
 
-    def __init__(self, views: Sequence[RecordView]) -> None:
+    def __init__(
+        self, views: Sequence[RecordView], buildkit: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         self.views = views
+        self.buildkit = buildkit
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         targets = any(view.target for view in self.views)
@@ -49,6 +54,8 @@ class HistoryTable:
         table.add_column("time", justify="right", no_wrap=True)
         table.add_column("cached", justify="right", no_wrap=True)
         table.add_column("hit", justify="right", no_wrap=True)
+        if self.buildkit is not None:
+            table.add_column("BuildKit", justify="right", no_wrap=True)
         table.add_column("size", justify="right", no_wrap=True)
         for view in self.views:
             cells: list[str | Text] = [view.id, _when(view)]
@@ -61,8 +68,10 @@ class HistoryTable:
                 format_seconds(view.duration_s),
                 f"{view.steps_cached}/{view.steps_total}",
                 format_rate(view.hit_rate),
-                format_bytes(view.size_bytes),
             ]
+            if self.buildkit is not None:
+                cells.append(_buildkit_cell(self.buildkit.get(view.id) or {}))
+            cells.append(format_bytes(view.size_bytes))
             table.add_row(*cells)
         yield table
 
@@ -90,8 +99,17 @@ class HistoryTrend:
         yield line
 
 
-def render_history(views: Sequence[RecordView], console: Console) -> None:
-    parts: list[object] = [HistoryTable(views)]
+def _buildkit_cell(counts: dict[str, Any]) -> str:
+    cached, total = counts.get("num_cached_steps"), counts.get("num_total_steps")
+    return f"{cached}/{total}" if isinstance(cached, int) and isinstance(total, int) else "-"
+
+
+def render_history(
+    views: Sequence[RecordView],
+    console: Console,
+    buildkit: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    parts: list[object] = [HistoryTable(views, buildkit)]
     if len(views) > 1:
         parts += [Text(), HistoryTrend(views)]
     console.print(Group(*parts))  # type: ignore[arg-type]

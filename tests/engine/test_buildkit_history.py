@@ -3,46 +3,41 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import pytest
 
 from arxdocker.engine import buildkit_history as bh
 
-INSPECT = {
-    "Name": "webapp",
-    "Ref": "x1ov8t6ir7sqp2jrb2hg4djpm",
-    "Status": "completed",
-    "NumCompletedSteps": 14,
-    "NumTotalSteps": 14,
-    "NumCachedSteps": 5,
-}
+LS = "\n".join(
+    json.dumps(item)
+    for item in (
+        {
+            "cached_steps": 5, "completed_at": "2026-12-07T23:09:18.90239884Z",
+            "completed_steps": 14, "created_at": "2026-12-07T23:09:18.841357628Z",
+            "name": "dockerfiles/webapp", "ref": "default/default/x1ov8t6ir7sqp2jrb2hg4djpm",
+            "status": "Completed", "total_steps": 14,
+        },
+        {"ref": "default/default/running", "status": "Running", "total_steps": "?"},
+    )
+)  # fmt: skip
 REF = "default/default/x1ov8t6ir7sqp2jrb2hg4djpm"
 
 
-def test_the_counts_of_a_finished_record() -> None:
-    counts = bh.parse_inspect(REF, json.dumps(INSPECT))
-    assert counts == bh.BuildkitCounts(REF, "completed", 14, 5, 14)
-    assert not counts.unfinished
-    assert counts.to_record() == {
+def test_the_counts_of_every_listed_record() -> None:
+    """`buildx history ls --format json` as buildx 0.29.1 prints it, one object a line."""
+    counts = bh.parse_ls(LS + "\nnot json\n[1]\n")
+    assert counts[REF] == bh.BuildkitCounts(REF, "completed", 14, 5, 14)
+    assert counts[REF].to_record() == {
         "ref": REF,
         "status": "completed",
         "num_total_steps": 14,
         "num_cached_steps": 5,
         "num_completed_steps": 14,
     }
-
-
-def test_a_running_record_is_unfinished_and_bad_output_is_a_note() -> None:
-    running = {**INSPECT, "Status": "running", "NumTotalSteps": 0, "NumCachedSteps": 0}
-    assert bh.parse_inspect(REF, json.dumps(running)).unfinished
-    assert bh.parse_inspect(REF, "Usage: docker buildx").note == (
-        "buildx history inspect printed no JSON"
-    )
-    odd = bh.parse_inspect(REF, json.dumps({"Status": 3, "NumTotalSteps": "14"}))
-    assert (odd.status, odd.num_total_steps) == (None, None)
+    running = counts["default/default/running"]
+    assert (running.status, running.num_total_steps) == ("running", None)
+    assert set(counts) == {REF, "default/default/running"}
     assert "note" in bh.BuildkitCounts(REF, note="why").to_record()
 
 
@@ -56,7 +51,7 @@ def test_refs_and_versions() -> None:
     assert bh.lacks_history("0.29.1+ds1") is None
     assert bh.lacks_history(None) is None  # unknown: asked, a failure is a note
     assert bh.lacks_history("0.13.1") == (
-        "buildx 0.13.1 has no `history inspect --format json` (buildx 0.21 and later)"
+        "buildx 0.13.1 has no `history ls --format json` (buildx 0.21 and later)"
     )
 
 
@@ -69,15 +64,17 @@ def _plugin(config: Path, script: str) -> Path:
     return plugin
 
 
-def test_inspect_runs_the_plugin_directly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_ls_per_builder_runs_the_plugin_directly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "config"
     log = tmp_path / "argv"
-    _plugin(config, f'echo "$@" > {log}\ncat <<"EOF"\n{json.dumps(INSPECT)}\nEOF\n')
+    _plugin(config, f'echo "$@" > {log}\ncat <<"EOF"\n{LS}\nEOF\n')
     monkeypatch.setenv("DOCKER_CONFIG", str(config))
-    assert bh.inspect(REF).num_cached_steps == 5
+    counts, problem = bh.list_counts("default")
+    assert problem is None and counts[REF].num_cached_steps == 5
     assert log.read_text().split() == [
-        "history", "inspect", "--format", "json", "--builder", "default",
-        "x1ov8t6ir7sqp2jrb2hg4djpm",
+        "history", "ls", "--format", "json", "--no-trunc", "--builder", "default",
     ]  # fmt: skip
 
 
@@ -87,11 +84,9 @@ def test_a_buildx_without_history_gives_a_note(
     config = tmp_path / "config"
     _plugin(config, 'echo \'ERROR: unknown command "history" for "buildx"\' >&2\nexit 1\n')
     monkeypatch.setenv("DOCKER_CONFIG", str(config))
-    counts = bh.inspect(REF)
-    assert counts.num_total_steps is None
-    assert counts.note == (
-        'buildx history inspect exited 1: ERROR: unknown command "history" for "buildx"'
-    )
+    counts, problem = bh.list_counts(None)
+    assert counts == {}
+    assert problem == 'buildx history ls exited 1: ERROR: unknown command "history" for "buildx"'
 
 
 def test_without_a_plugin_binary_docker_buildx_runs(
@@ -108,25 +103,3 @@ def test_without_a_plugin_binary_docker_buildx_runs(
     config = {"cliPluginsExtraDirs": [str(extra)]}
     (tmp_path / "empty" / "config.json").write_text(json.dumps(config))
     assert bh.buildx_command() == [str(extra / "docker-buildx")]
-
-
-def _state(config: Path, ref: str, context: Path, age_s: float = 0.0) -> None:
-    path = config / "buildx" / "refs" / ref
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"Target": "default", "LocalPath": str(context), "DockerfilePath": ""}
-    path.write_text(json.dumps(state))
-    stamp = time.time() - age_s
-    os.utime(path, (stamp, stamp))
-
-
-def test_the_ref_of_the_build_just_started_from_buildx_local_state(tmp_path: Path) -> None:
-    config, context, other = tmp_path / "config", tmp_path / "app", tmp_path / "other"
-    started = time.time()
-    assert bh.local_state_ref(str(context), started, config) is None  # no buildx state yet
-    _state(config, "default/default/old", context, age_s=5)  # an earlier build of it
-    _state(config, "default/default/theirs", other)  # another context, at the same time
-    assert bh.local_state_ref(str(context), started, config) is None
-    _state(config, "default/default/ours", context)
-    assert bh.local_state_ref(str(context), started, config) == "default/default/ours"
-    _state(config, "ci/node0/twin", context)  # two builds of the context at once: ambiguous
-    assert bh.local_state_ref(str(context), started, config) is None
