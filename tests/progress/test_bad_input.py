@@ -32,10 +32,10 @@ def run_analyze(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def truncated_json(tmp_path: Path) -> Path:
+def truncated_json(tmp_path: Path, fixtures: Path = FIXTURES) -> Path:
     """An object cut off mid-way with more of the log after it: damage, not a log cut off (which
     ends at the cut, and is reported as a build that went on: tests/commands/test_analyze.py)."""
-    text = (FIXTURES / "cold.rawjson.log").read_bytes()
+    text = (fixtures / "cold.rawjson.log").read_bytes()
     path = tmp_path / "truncated.json"
     path.write_bytes(text[: len(text) // 2] + b"\n" + text)
     return path
@@ -72,6 +72,18 @@ def test_bad_input_gives_one_line_and_exit_2(kind: str, fmt: str, tmp_path: Path
 def test_truncated_json_names_the_file_and_line(tmp_path: Path) -> None:
     result = run_analyze(truncated_json(tmp_path))
     assert "truncated.json: line 373: invalid JSON" in result.stderr
+
+
+def test_truncated_one_line_json_of_buildx_0_29_names_the_file_and_line(tmp_path: Path) -> None:
+    """buildx 0.29.1 writes one object per line: the cut object is the line the cut falls in."""
+    fixtures = FIXTURES.with_name("buildkit-0.29")
+    text = (fixtures / "cold.rawjson.log").read_bytes()
+    line = text[: len(text) // 2].count(b"\n") + 1
+    result = run_analyze(truncated_json(tmp_path, fixtures))
+    assert result.returncode == 2
+    (said,) = result.stderr.strip().splitlines()
+    assert said.startswith(f"arxdocker: error: {tmp_path / 'truncated.json'}: line {line}: ")
+    assert "JSON" in said
 
 
 def consume(reader, text: str) -> None:  # type: ignore[no-untyped-def]
