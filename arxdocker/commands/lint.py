@@ -150,8 +150,9 @@ def _lint_file(name: str, args: argparse.Namespace, config, results: _Results) -
             fixed, applied = fix_text(
                 text, display, context, config, unsafe=args.unsafe_fixes, minimum=args.severity
             )
+            # fix_text raises FixError (naming the rule) rather than give back text BuildKit
+            # would reject, so the file is never written with a broken fix.
             if fixed != text:
-                parse_text(fixed, display)  # never write a fix that does not parse
                 results.diffs.append(_diff(display, text, fixed))
                 if args.fix and not args.diff:  # --diff shows, never writes
                     if name == "-":

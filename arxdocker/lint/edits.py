@@ -26,13 +26,20 @@ def keyword_end(instruction: Instruction) -> tuple[int, int]:
     return span.line, span.column + len(instruction.raw_keyword)
 
 
+def _gap(escape: str) -> re.Pattern[str]:
+    """Blanks between a RUN's keyword, flags and command: spaces, and line continuations with
+    the lines BuildKit drops inside one (empty lines and comment lines)."""
+    escape = re.escape(escape)
+    dropped = r"(?:[ \t]*(?:#[^\n]*)?\n)*"
+    return re.compile(rf"(?:[ \t]|{escape}[ \t]*\r?\n{dropped})+")
+
+
 def command_start(dockerfile: Dockerfile, instruction: Instruction) -> tuple[int, int]:
     """Where the shell command of a RUN begins in the source, after the keyword and flags."""
     text = dockerfile.joined
     line, column = keyword_end(instruction)
     offset = _offset(dockerfile, line, column)
-    escape = re.escape(dockerfile.escape)
-    gap = re.compile(rf"(?:[ \t]|{escape}[ \t]*\r?\n)+")
+    gap = _gap(dockerfile.escape)
     for _ in instruction.flags:
         match = gap.match(text, offset)
         offset = match.end() if match else offset

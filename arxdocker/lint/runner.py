@@ -8,13 +8,29 @@ from pathlib import Path
 from typing import Literal
 
 from arxdocker.dockerfile.model import Dockerfile
-from arxdocker.dockerfile.parser import parse_text
+from arxdocker.dockerfile.parser import DockerfileParseError, parse_text
 from arxdocker.dockerfile.validate import check_instructions
+from arxdocker.errors import ArxError
 from arxdocker.lint.config import LintConfig
 from arxdocker.lint.model import SEVERITIES, Edit, Finding, Severity
 from arxdocker.lint.registry import all_rules
 from arxdocker.lint.rule import BuildContext, LintContext
 from arxdocker.lint.suppress import find_suppressions
+
+
+class FixError(ArxError):
+    """A fix of arxdocker's made text BuildKit would reject: a bug in arxdocker, not in the
+    user's file, which is left as it was."""
+
+    def __init__(self, path: str, codes: list[str], error: DockerfileParseError) -> None:
+        unique = list(dict.fromkeys(codes))
+        super().__init__(
+            f"{path}: arxdocker's fix for {', '.join(unique)} made a Dockerfile BuildKit would "
+            f"reject (line {error.line} of the fixed text: {error.reason}); the file was left "
+            "unchanged",
+            hint=f"a bug in arxdocker, please report it; `--ignore {','.join(unique)}` skips it",
+        )
+        self.path, self.codes, self.error = path, codes, error
 
 
 class FolderFiles:
@@ -165,20 +181,57 @@ def fix_text(
     `minimum` severity or above (after its overrides), not suppressed.
 
     A file whose first line ends in CRLF is fixed with LF line endings (the rules' edits insert
-    LF) and given back with CRLF throughout; text that needs no fix comes back unchanged."""
+    LF) and given back with CRLF throughout; text that needs no fix comes back unchanged.
+
+    A fix whose text BuildKit would reject (it does not parse, or fails BuildKit's instruction
+    checks) raises FixError, naming the rule whose fix it was; nothing is returned to write."""
     crlf = uses_crlf(text)
     original, text = text, text.replace("\r\n", "\n") if crlf else text
     fixed: list[Finding] = []
+    parsed = parse_text(text, path)
     for _ in range(max_passes):
-        findings = lint(parse_text(text, path), context, config, minimum)
+        findings = lint(parsed, context, config, minimum)
         new_text, applied = fix_once(text, findings, unsafe)
         if not applied or new_text == text:
             break
+        parsed = _check_fixed(text, new_text, applied, path)
         fixed.extend(applied)
         text = new_text
     if not fixed:
         return original, fixed
-    return (text.replace("\n", "\r\n") if crlf else text), fixed
+    result = text.replace("\n", "\r\n") if crlf else text
+    if crlf:
+        _check_fixed(text, result, fixed, path)
+    return result, fixed
+
+
+def _parse_checked(text: str, path: str) -> Dockerfile | DockerfileParseError:
+    """`text` parsed, or what BuildKit would say of it (a parse error or instruction check)."""
+    try:
+        parsed = parse_text(text, path)
+        check_instructions(parsed)
+    except DockerfileParseError as error:
+        return error
+    return parsed
+
+
+def _rejection(text: str, path: str) -> DockerfileParseError | None:
+    result = _parse_checked(text, path)
+    return result if isinstance(result, DockerfileParseError) else None
+
+
+def _check_fixed(before: str, after: str, applied: list[Finding], path: str) -> Dockerfile:
+    """`after` parsed; FixError if the fixes `applied` to `before` (giving `after`) broke it."""
+    error = _parse_checked(after, path)
+    if isinstance(error, Dockerfile):
+        return error
+    # Name the fixes that break the file on their own; if none does, it is their combination.
+    culprits = [
+        finding.code
+        for finding in applied
+        if finding.fix and _rejection(apply_edits(before, list(finding.fix.edits)), path)
+    ]
+    raise FixError(path, culprits or [finding.code for finding in applied], error)
 
 
 def uses_crlf(text: str) -> bool:
