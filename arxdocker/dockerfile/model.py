@@ -91,6 +91,9 @@ class Instruction:
     heredocs: tuple[Heredoc, ...] = ()
     sub: Instruction | None = None  # the instruction an ONBUILD wraps
     index: int = 0
+    # ENV/LABEL in the old `ENV name value` form (one pair; BuildKit's LegacyKeyValueFormat
+    # check): BuildKit's node chain ends each pair with "" there, with "=" in `name=value`.
+    legacy_key_value: bool = False
 
     @property
     def line(self) -> int:

@@ -182,6 +182,7 @@ def _instruction(line: str, escape: str) -> Instruction:
     rest = rest.strip(GO_SPACE)
     keyword = raw_keyword.upper()
     args, is_json, sub = _values(keyword, rest, escape)
+    legacy = keyword in ("ENV", "LABEL") and bool(args) and "=" not in parse_words(rest, escape)[0]
     return Instruction(
         keyword=keyword,
         raw_keyword=raw_keyword,
@@ -192,6 +193,7 @@ def _instruction(line: str, escape: str) -> Instruction:
         rest=rest,
         json=is_json,
         sub=sub,
+        legacy_key_value=legacy,
     )
 
 
