@@ -70,11 +70,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print a count per rule instead of the findings (text, or JSON with --format json)",
     )
+    parser.add_argument(
+        "--buildkit-checks",
+        action="store_true",
+        help="also run BuildKit's own checks (docker buildx build --call=check; buildx 0.15 or "
+        "newer and an engine) on each Dockerfile and its folder, and report their findings "
+        "as buildkit/<RuleName> warnings",
+    )
+    parser.add_argument(
+        "--build-arg",
+        action="append",
+        metavar="NAME=VALUE",
+        help="with --buildkit-checks: a build argument for BuildKit's check (a base image, or "
+        "BUILDKIT_DOCKERFILE_CHECK=experimental=all); repeated for more",
+    )
 
 
 @dataclass
 class _Results:
     findings: list = field(default_factory=list)
+    buildkit: object = None  # BuildKitReport with --buildkit-checks
     sources: dict = field(default_factory=dict)  # display name -> source lines, for code frames
     diffs: list[str] = field(default_factory=list)
     failures: list = field(default_factory=list)  # LintFailure: files not read, parsed, written
@@ -103,6 +118,11 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise ArxError("--unsafe-fixes needs --fix or --diff", hint="add --diff to review them")
+    if args.build_arg and not args.buildkit_checks:
+        raise ArxError("--build-arg is for --buildkit-checks", hint="add --buildkit-checks")
+    for build_arg in args.build_arg or ():
+        if "=" not in build_arg or build_arg.startswith("="):
+            raise ArxError(f"--build-arg {build_arg}: expected NAME=VALUE")
     select = rule_codes(args.select or (), "--select")
     ignore = rule_codes(args.ignore or (), "--ignore")
     paths = args.paths or ["."]
@@ -120,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
     if args.diff:
         sys.stdout.write("".join(results.diffs))
         return 2 if results.errors else (1 if results.diffs and not args.exit_zero else 0)
+    if args.buildkit_checks:
+        _buildkit_checks(args, files, results)
     # `--fix -` writes the Dockerfile to stdout, so the report goes to stderr.
     report_stream = sys.stderr if args.fix and "-" in files else sys.stdout
     _render(args, results, len(files) - results.errors, all_rules(), stream=report_stream)
@@ -167,6 +189,52 @@ def _lint_file(name: str, args: argparse.Namespace, config, results: _Results) -
             _echo(echo)
     results.sources[display] = list(parsed.lines)
     results.findings.extend(lint(parsed, context, config, args.severity))
+
+
+def _buildkit_checks(args: argparse.Namespace, files: list[str], results: _Results) -> None:
+    """Run BuildKit's checks on the files that were linted and merge their findings. What keeps
+    them from running (no engine, an old buildx) or stops one file's check is one line on
+    stderr each; the exit code stays what arxdocker's own findings make it, plus BuildKit's."""
+    import sys
+    from pathlib import Path
+
+    from arxdocker.engine.buildkit_checks import Checked, run_checks
+    from arxdocker.lint.buildkit_checks import (
+        BuildKitReport,
+        CheckOutputError,
+        at_severity,
+        merge,
+        parse_check_output,
+    )
+
+    failed = {failure.file for failure in results.failures}
+    # stdin has no folder to be the context; a file arxdocker could not parse BuildKit rejects too
+    pairs = [(name, str(Path(name).parent)) for name in files if name != "-" and name not in failed]
+    report = BuildKitReport()
+    results.buildkit = report
+    if "-" in files:
+        report.note(None, "<stdin> is not checked: BuildKit's check needs a file and its folder")
+    run = run_checks(pairs, args.build_arg or ())
+    if run.unavailable is not None:
+        report.skip(run.unavailable.reason)
+    for outcome in run.outcomes:
+        if not isinstance(outcome, Checked):
+            report.note(outcome.dockerfile, outcome.reason)
+            continue
+        try:
+            result = parse_check_output(
+                outcome.output, outcome.dockerfile, results.sources.get(outcome.dockerfile, ())
+            )
+        except CheckOutputError as error:
+            report.note(outcome.dockerfile, f"BuildKit's answer could not be read: {error}")
+            continue
+        report.checked += 1
+        results.findings.extend(at_severity(result.findings, args.severity))
+        if result.error:
+            report.note(result.file, f"BuildKit's check stopped: {result.error}", result.error_line)
+    for line in report.lines():
+        print(f"arxdocker: warning: {line}", file=sys.stderr)
+    results.findings = merge(results.findings, files)
 
 
 def _failure(name: str, error: Exception):  # -> LintFailure
@@ -228,11 +296,11 @@ def _render(args, results: _Results, files: int, rules, *, stream) -> None:
     elif args.format == "sarif":
         from arxdocker.render.lint_sarif import render_sarif
 
-        stream.write(render_sarif(findings, rules, results.failures))
+        stream.write(render_sarif(findings, rules, results.failures, results.buildkit))
     elif args.format == "github":
         from arxdocker.render.lint_github import render_github
 
-        stream.write(render_github(findings, results.failures))
+        stream.write(render_github(findings, results.failures, results.buildkit))
     else:
         from arxdocker.render.lint_text import FindingList, statistics, summary
         from arxdocker.render.theme import make_console

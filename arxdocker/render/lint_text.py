@@ -27,6 +27,9 @@ class FindingList:
             yield from self._frame(finding, options.max_width)
             if finding.help:
                 yield Text.assemble(("  help: ", "arx.heading"), finding.help)
+            url = getattr(finding, "url", "")  # BuildKit's checks link their doc page
+            if url:
+                yield Text.assemble(("  docs: ", "arx.heading"), url)
             if finding.fix and finding.fix.applicability == "safe":
                 yield Text(f"  fix: {finding.fix.title} (--fix applies it)", style="arx.cached")
             elif finding.fix:
