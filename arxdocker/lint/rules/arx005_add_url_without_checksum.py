@@ -14,7 +14,10 @@ REMOTE = re.compile(r"^(https?://|git@|git://|ssh://)|\.git(#.*)?$")
 class AddUrlWithoutChecksum(Rule):
     """
     ## What it does
-    Flags `ADD` of an http(s) URL or a git repository without `--checksum`.
+    Flags `ADD` of an http(s) URL or a git repository without `--checksum`, also when the URL
+    is quoted (`ADD "https://…"`) or built from an ARG or ENV whose value is one
+    (`ADD ${BASEURL}/tool.tar.gz` after `ARG BASEURL=https://example.com`). A version in the
+    URL does not pin what the server sends.
 
     ## Why is this bad?
     BuildKit downloads the URL on every build to decide whether the cache still holds, and the
@@ -50,8 +53,21 @@ class AddUrlWithoutChecksum(Rule):
         for instruction in ctx.dockerfile.instructions:
             if instruction.keyword != "ADD" or instruction.flag("checksum"):
                 continue
-            urls = [s for s in instruction.sources if REMOTE.search(s)]
+            urls = [s for s in instruction.sources if self._remote(ctx, instruction, s)]
             if urls:
                 yield self.finding(
                     ctx, instruction, f"ADD downloads {urls[0]} with no --checksum to verify it"
                 )
+
+    @staticmethod
+    def _remote(ctx: LintContext, instruction, source: str) -> bool:
+        """An http(s) or git URL, also quoted (`ADD "https://…"`) or built from an ARG or ENV
+        (`ARG BASEURL=https://github.com` then `ADD ${BASEURL}/…`)."""
+        source = _unquote(source)
+        return bool(REMOTE.search(source) or REMOTE.search(ctx.stages.expand(instruction, source)))
+
+
+def _unquote(word: str) -> str:
+    if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"":
+        return word[1:-1]
+    return word
