@@ -165,15 +165,43 @@ make_base_image() {
   rm -rf "$root"
 }
 
+# This engine's own bridge as NAME=CIDR, or nothing for Docker's default docker0. Two daemons on
+# one bridge rewrite each other's rules and addresses, so when another dockerd already runs here
+# (another checkout's engine, a test's) and ARXDOCKER_ENGINE_BRIDGE names none, one is picked:
+# arx<run id> on the first free 172.31.N.0/24, kept in the state folder until `down`.
+known_bridge() {
+  if [ -n "${ARXDOCKER_ENGINE_BRIDGE:-}" ]; then echo "$ARXDOCKER_ENGINE_BRIDGE"; return; fi
+  if [ -f "$state_dir/bridge.auto" ]; then cat "$state_dir/bridge.auto"; fi
+}
+
+engine_bridge() {  # before this engine's dockerd starts
+  local known
+  known=$(known_bridge)
+  if [ -n "$known" ]; then echo "$known"; return; fi
+  pgrep -x dockerd >/dev/null 2>&1 || return 0
+  local start n used
+  used=$(ip -4 -o addr show 2>/dev/null || true)
+  start=$(( 16#${run_id:0:4} % 200 ))
+  for offset in $(seq 0 199); do
+    n=$(( (start + offset) % 200 + 40 ))
+    case $used in *" 172.31.$n."*) continue ;; esac
+    echo "arx$run_id=172.31.$n.1/24" | tee "$state_dir/bridge.auto"
+    log "another dockerd runs here: this engine takes bridge arx$run_id (172.31.$n.0/24)"
+    return
+  done
+  die "another dockerd runs here and no 172.31.N.0/24 is free for a bridge of this engine's own"
+}
+
 start_dockerd() {
   own_engine_running && { open_bridge; return; }
   mkdir -p "$run_dir" "$state_dir/data" "$config_dir/cli-plugins"
   ln -sf "$prefix/usr/libexec/docker/cli-plugins/docker-buildx" "$config_dir/cli-plugins/docker-buildx"
   echo '{"features": {"containerd-snapshotter": true}}' >"$state_dir/daemon.json"
-  local bridge_args=()
-  if [ -n "${ARXDOCKER_ENGINE_BRIDGE:-}" ]; then
+  local bridge_args=() own
+  own=$(engine_bridge)
+  if [ -n "$own" ]; then
     # A second engine on one machine needs a bridge of its own: NAME=CIDR, e.g. arx1=172.31.77.1/24.
-    local bridge=${ARXDOCKER_ENGINE_BRIDGE%%=*} cidr=${ARXDOCKER_ENGINE_BRIDGE#*=}
+    local bridge=${own%%=*} cidr=${own#*=}
     if ! ip link show "$bridge" >/dev/null 2>&1; then
       ip link add "$bridge" type bridge && ip addr add "$cidr" dev "$bridge" && ip link set "$bridge" up
       echo "$bridge" >"$state_dir/bridge.created"  # so that `down` removes it again
@@ -204,7 +232,9 @@ rule_tag() { echo "arxdocker-engine:$run_id"; }
 
 open_bridge() {
   command -v iptables >/dev/null || return 0
-  local bridge=${ARXDOCKER_ENGINE_BRIDGE:-docker0}
+  local bridge
+  bridge=$(known_bridge)
+  bridge=${bridge:-docker0}
   bridge=${bridge%%=*}
   local cidr
   cidr=$(ip -4 -o addr show dev "$bridge" 2>/dev/null | awk '{print $4; exit}')
@@ -319,6 +349,7 @@ cmd_down() {
     ip link del "$bridge" 2>/dev/null && log "removed bridge $bridge"
     rm -f "$state_dir/bridge.created"
   fi
+  rm -f "$state_dir/bridge.auto"
   if [ -d "$run_dir" ]; then
     # dockerd can leave a container's network namespace mounted there (an interrupted build)
     awk -v dir="$run_dir/" 'index($2, dir) == 1 {print $2}' /proc/mounts | xargs -r umount -l 2>/dev/null
