@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "tests" / "fixtures" / "realworld-dockerfiles"
+sys.path.insert(0, str(REPO))
+from tests.corpora import corpus_dir, manifest_entries  # noqa: E402
+
 RULES = ("ARX001", "ARX002", "ARX003", "ARX004", "ARX005", "ARX006", "ARX007")
 GOAL_PRECISION, GOAL_RECALL = 0.9, 0.8
 
@@ -61,16 +63,15 @@ class Score:
         )
 
 
-def load_corpus(corpus: Path = CORPUS) -> list[Entry]:
+def load_corpus() -> list[Entry]:
     entries: list[Entry] = []
-    for manifest in sorted(corpus.glob("manifest-*.json")):
-        for item in json.loads(manifest.read_text()):
-            labels = {rule: sorted(set(item["labels"].get(rule, []))) for rule in RULES}
-            entries.append(Entry(item["file"], item["repo"], item["ecosystem"], labels))
+    for item in manifest_entries("realworld-dockerfiles"):
+        labels = {rule: sorted(set(item["labels"].get(rule, []))) for rule in RULES}
+        entries.append(Entry(item["file"], item["repo"], item["ecosystem"], labels))
     return entries
 
 
-def lint_findings(entries: list[Entry], corpus: Path = CORPUS) -> dict[str, dict[str, set[int]]]:
+def lint_findings(entries: list[Entry], corpus: Path) -> dict[str, dict[str, set[int]]]:
     """file -> rule -> the lines arxdocker reports, from one lint run over the whole corpus."""
     files = [str(corpus / entry.file) for entry in entries]
     done = subprocess.run(
@@ -113,7 +114,15 @@ def main() -> int:
     parser.add_argument("--details", metavar="RULE", help="list one rule's disagreements")
     args = parser.parse_args()
     entries = load_corpus()
-    scores = score(entries, lint_findings(entries))
+    corpus = corpus_dir("realworld-dockerfiles")
+    if corpus is None:
+        print(
+            "lint_corpus_score: the corpus's files are not laid out (see tests/corpora.py: "
+            "scripts/materialize_corpus.py --mirrors DIR)",
+            file=sys.stderr,
+        )
+        return 2
+    scores = score(entries, lint_findings(entries, corpus))
     if args.json:
         print(json.dumps({
             rule: {"labelled": s.labelled, "true": s.true, "false": s.false,

@@ -20,9 +20,11 @@ import pytest
 from arxdocker.dockerfile import DockerfileParseError, parse_text
 from arxdocker.dockerfile.model import Instruction
 from arxdocker.dockerfile.validate import check_instructions
+from tests.corpora import corpus_dir, require_corpus
 from tests.dockerfile.conftest import oracle_view, our_view
 
-FILES = Path(__file__).resolve().parents[1] / "fixtures" / "buildkit-parser-testfiles"
+# The files are BuildKit's, laid out from moby/buildkit at the README's commit (tests/corpora.py).
+FILES = corpus_dir("buildkit-parser-testfiles", probe="LICENSE") or Path("/nonexistent")
 CASES = sorted(path.parent.name for path in (FILES / "testfiles").glob("*/Dockerfile"))
 NEGATIVE = sorted(path.parent.name for path in (FILES / "testfiles-negative").glob("*/Dockerfile"))
 # Cases whose values hold a NUL, which the `dockerfile` package cuts (see the module docstring).
@@ -70,6 +72,7 @@ def dump(instruction: Instruction) -> str:
 
 
 def test_all_of_buildkits_test_files_are_here() -> None:
+    require_corpus("buildkit-parser-testfiles", probe="LICENSE")
     assert (len(CASES), len(NEGATIVE)) == (33, 4)  # 37 in all
     assert all((FILES / "testfiles" / case / "result").is_file() for case in CASES)
     assert (FILES / "LICENSE").read_text().split()[:3] == ["Apache", "License", "Version"]

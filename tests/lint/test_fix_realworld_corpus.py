@@ -8,7 +8,6 @@ and the file is left as it was."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import shutil
 from pathlib import Path
@@ -24,16 +23,11 @@ from arxdocker.lint.edits import command_start
 from arxdocker.lint.model import Edit, Fix
 from arxdocker.lint.registry import get_rule
 from arxdocker.lint.runner import FixError, fix_text
-
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "realworld-dockerfiles"
+from tests.corpora import manifest_entries, require_corpus
 
 
 def _manifest_files() -> list[str]:
-    return sorted(
-        entry["file"]
-        for manifest in sorted(CORPUS.glob("manifest-*.json"))
-        for entry in json.loads(manifest.read_text())
-    )
+    return sorted(entry["file"] for entry in manifest_entries("realworld-dockerfiles"))
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -55,7 +49,7 @@ def test_fix_over_the_whole_realworld_corpus(tmp_path: Path, capsys) -> None:
     listed = _manifest_files()
     assert len(listed) >= 300
     work = tmp_path / "corpus"
-    shutil.copytree(CORPUS, work)
+    shutil.copytree(require_corpus("realworld-dockerfiles"), work)
     before = _snapshot(work)
     assert set(listed) <= set(before), "a manifest entry has no file"
 
