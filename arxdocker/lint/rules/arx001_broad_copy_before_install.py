@@ -48,6 +48,28 @@ class BroadCopyBeforeInstall(Rule):
     manifest (`sh tools/install.sh packages.txt`), or a make target named for it (`make deps`,
     `make vendor`), whose manifests are the prerequisites its makefile rule names.
 
+    What counts follows docs/lint-corpus.md. A broad COPY is one of the whole context, of a
+    source folder (a sub-project carrying its own manifest, `COPY ./web ./`, `COPY client /app`,
+    unless a narrower COPY brought that manifest first; or sources placed before the manifest
+    COPY), of a named build context, or `COPY --from` a stage of its source tree or build output
+    (`dist/`); it is reported once, on its own line, when an install follows in the same stage
+    or in a stage built FROM it. Folders the install needs (`vendor`, `patches`, `scripts`, a
+    folder the install RUN reads a file of) and COPYs into system folders are not broad. An
+    install is a dependency install (bare `yarn`, `yarn workspaces focus`, `pip wheel -r`,
+    `pnpm fetch`...), or a named-package install that does not need the sources (`apt-get
+    install`, `npm install -g x`, `pip install gunicorn`, `dotnet tool install`), which could
+    run before the COPY. Manifest-first done another way is not a finding: `cargo chef cook`
+    from a recipe, `cargo fetch` or `dotnet restore` after copying their manifests, `pnpm
+    fetch` of the lockfile; the stages built FROM that stage inherit it.
+
+    A build that downloads what it lacks (`go build`/`go run`, `dotnet build|publish|test`
+    without a restore, `cargo build`, `mvn package`, `gradle build`) after `COPY . .` counts as
+    an install, unless the RUN has a cache mount on the tool's module or package cache
+    (`/go/pkg/mod`, `~/.nuget/packages`, `$CARGO_HOME/registry`, `~/.m2`, `~/.gradle`): then
+    only the compile reruns, which it must do anyway. For Go the mount clears any go command
+    (`go mod download` too); an explicit install (`npm ci`, `dotnet restore`) is still a finding
+    with a mount, since its layer reruns on every source edit.
+
     ## Why is this bad?
     BuildKit caches a step only while everything before it is unchanged. After `COPY . .`, any
     edit to any source file invalidates the install, so every build downloads and installs every
@@ -99,6 +121,12 @@ class BroadCopyBeforeInstall(Rule):
     otherwise (or on stdin) the fix is marked unsafe and `--fix` leaves the file alone. A make
     target's fix (the makefile and the rule's prerequisites first) is always unsafe, since a
     recipe may read any file: check it, then use `--unsafe-fixes`.
+
+    There is no fix for a finding across a FROM, for a `COPY --from`, for a folder COPY that is
+    not a source folder of the classic kind (`src/`, `app/`, `lib/`), when several broad COPYs
+    come before the same install, for named installs other than system packages, and for the
+    installs that only this rule's own recognition finds (`yarn workspaces focus`, `pip wheel`,
+    `pnpm fetch`, scripts named for installing that the dependency-script fix cannot copy).
 
     ## References
     - https://docs.docker.com/build/cache/optimize/#order-your-layers
