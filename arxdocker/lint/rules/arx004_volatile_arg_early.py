@@ -36,18 +36,19 @@ PER_BUILD = re.compile(
 VERSION = re.compile(r"(^|_)VERSION$")
 OWN_VERSION = re.compile(r"^(APP_|IMAGE_|PROJECT_|RELEASE_|PACKAGE_|SERVICE_)?VERSION$")
 _VERSION_OPTION = re.compile(r"^--[\w-]*version[\w-]*=", re.IGNORECASE)
-# Tools, runtimes and distributions whose `<NAME>_VERSION` a file pins or is given: not volatile.
+# Tools, runtimes and distributions whose `<NAME>_VERSION` (or a distribution's `_RELEASE`) a
+# file pins or is given: not volatile.
 DEPENDENCY = re.compile(
     r"^(NODE(JS)?|PYTHON|PY|PYPY|GO(LANG)?|RUST(C|UP)?|CARGO|JAVA|J(DK|RE)|OPENJDK|TEMURIN|"
     r"GRAALVM|KOTLIN|SCALA|SBT|MAVEN|MVN|GRADLE|DOTNET|(ASP)?NET(CORE)?|ASPNETCORE|NUGET|"
     r"PHP|COMPOSER|RUBY|BUNDLER|GEM|RUBYGEMS|NPM|YARN|PNPM|BUN|DENO|COREPACK|POETRY|PIP|UV|"
-    r"PIPENV|ALPINE|DEBIAN|UBUNTU|FEDORA|CENTOS|RHEL|UBI|OS|DISTRO|BASE|IMAGE|PG|POSTGRES(QL)?|"
+    r"PIPENV|ALPINE|DEBIAN|UBUNTU|FEDORA|CENTOS|RHEL|UBI|OS|DISTRO|BASE|PG|POSTGRES(QL)?|"
     r"MYSQL|MARIADB|MONGO(DB)?|REDIS|NGINX|HTTPD|APACHE|ELIXIR|ERLANG|OTP|PROTOC|PROTOBUF|CMAKE|"
     r"LLVM|CLANG|GCC|KUBECTL|HELM|TERRAFORM|DOCKER|COMPOSE|BUILDX|S6(_OVERLAY)?|TINI|GOSU|"
     r"CUDA|CUDNN|TORCH|TENSORFLOW|OPENSSL|CURL|GIT|GIT_LFS|JQ|YQ|CHROME|CHROMIUM|FIREFOX|"
     r"PLAYWRIGHT|PUPPETEER|SWIFT|DART|FLUTTER|ZIG|NIM|HASKELL|GHC|CABAL|STACK|LUA|LUAROCKS|"
     r"PERL|R|JULIA|ANDROID|SDK|NDK|TOOLS|PLUGIN|PLUGIN_CLI|AWS_CLI|AZURE_CLI|GCLOUD|SENTRY_CLI)"
-    r"(_MAJOR|_MINOR)?_VERSION$"
+    r"(_MAJOR|_MINOR)?_(VERSION|RELEASE)$"
 )
 # A default that stands for "no value yet": what CI passes replaces it.
 PLACEHOLDER = re.compile(
@@ -85,7 +86,7 @@ _INSTALLERS = {
     "pip": {"wheel", "download"},
     "pip3": {"wheel", "download"},
     "uv": {"tool", "python"},
-    "go": {"mod", "generate", "run", "test"},
+    "go": {"generate", "run", "test"},  # and `go mod download|tidy|vendor`, below
     "cargo": {"chef", "fetch"},
     "composer": {"require", "update", "create-project"},
     "bundle": {"exec"},  # `bundle exec bootsnap precompile`, `bundle exec rake assets:…`
@@ -121,6 +122,17 @@ _ALWAYS = {
     "aria2c", "easy-add", "mvn", "mvnw", "gradle", "gradlew", "scons", "configure",
 }  # fmt: skip
 _PACKAGE_SCRIPTS = {"npm", "pnpm", "yarn"}
+_COMPILE_VERBS = {
+    "go": {"build", "run", "test", "generate"},
+    "cargo": {"build", "run", "test"},
+    "dotnet": {"build", "publish", "pack"},
+}
+_COMPILERS = {
+    "make", "gmake", "cmake", "ninja", "meson", "gcc", "g++", "cc", "c++", "clang", "clang++",
+    "msbuild", "tsc", "webpack", "esbuild", "rollup", "sbt", "javac", "native-image", "mvn",
+    "mvnw", "gradle", "gradlew", "scons", "configure", "xcaddy", "bazel", "next", "ng", "vite",
+    "nuxt", "parcel", "ncc", "turbo", "nx",
+}  # fmt: skip
 _INTERPRETERS = {"php", "node", "ruby", "perl"}
 _PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
 _JS_BUILD_VERBS = {"build", "export"}
@@ -148,9 +160,11 @@ def _volatile(name: str, default: str | None, fetched: frozenset[str] = frozense
     upper = name.upper()
     if default is not None and not PLACEHOLDER.match(default.strip()):
         return False
+    if DEPENDENCY.match(upper):
+        return False
     if PER_BUILD.search(upper) or OWN_VERSION.match(upper):
         return True
-    return bool(VERSION.search(upper)) and not DEPENDENCY.match(upper) and name not in fetched
+    return bool(VERSION.search(upper)) and name not in fetched
 
 
 def _fetched_by(ctx: LintContext) -> frozenset[str]:
@@ -167,10 +181,15 @@ def _fetched_by(ctx: LintContext) -> frozenset[str]:
         elif instruction.keyword == "ENV":
             for name, value in env_pairs(instruction):
                 built_from.setdefault(name, set()).update(variables_in(value))
+        elif instruction.keyword == "ADD":
+            direct |= {n for source in instruction.sources for n in variables_in(source)}
         elif instruction.keyword == "RUN":
             for command in unwrapped(ctx.commands(instruction)):
                 words = command.words[1:]
-                if _expensive_command(command):
+                git = git_subcommand(command)
+                if (_expensive_command(command) and not _compiles(command)) or (
+                    git is not None and git[0] in ("checkout", "reset", "switch")
+                ):
                     direct |= {n for w in words for n in variables_in(w)}
                 direct |= {n for w in words if _VERSION_OPTION.match(w) for n in variables_in(w)}
     fetched, todo = set(), list(direct)
@@ -180,6 +199,16 @@ def _fetched_by(ctx: LintContext) -> frozenset[str]:
             fetched.add(name)
             todo.extend(built_from.get(name, ()))
     return frozenset(fetched)
+
+
+def _compiles(command: Command) -> bool:
+    """A build of the project (`go build -ldflags "-X main.version=$APP_VERSION"`, `make`,
+    `npm run build`): a version it is given is the project's, not a dependency's."""
+    command = _unprefixed(command)
+    name, verb = command.name, _verb(command)
+    if name in _COMPILERS or (name in _PACKAGE_SCRIPTS | {"bun"} and verb in ("run", "build")):
+        return True
+    return verb in _COMPILE_VERBS.get(name, ())
 
 
 def _unprefixed(command: Command) -> Command:
@@ -210,6 +239,8 @@ def _expensive_command(command: Command) -> bool:
     if git is not None:
         return git[0] in ("clone", "fetch", "pull", "submodule", "lfs")
     verb = _verb(command)
+    if name == "go" and verb == "mod":
+        return any(w in ("download", "tidy", "vendor") for w in words[2:])
     if verb in _INSTALLERS.get(name, ()):
         if name == "bundle":
             return any(w in ("bootsnap", "rake", "rails") for w in words[2:4]) and any(
