@@ -127,9 +127,12 @@ def install_tool(command: Command) -> Tool | None:
         return TOOLS["poetry"]
     if name == "npm" and verb in ("ci", "install", "i"):
         return TOOLS["npm"]
-    if name == "yarn" and verb in ("", "install"):
-        return TOOLS["yarn"]
-    if name == "pnpm" and verb in ("install", "i"):
+    if name == "yarn":
+        # an option's value is no verb: `yarn --frozen-lockfile --network-timeout 600000`
+        verbs = [word for word in args if not word.isdigit()]
+        if verbs[:1] in ([], ["install"]) or verbs[:2] == ["workspaces", "focus"]:
+            return TOOLS["yarn"]
+    if name == "pnpm" and verb in ("install", "i", "fetch"):
         return TOOLS["pnpm"]
     if name == "go" and (verb in ("build", "install", "get") or args[:2] == ["mod", "download"]):
         return TOOLS["go"]

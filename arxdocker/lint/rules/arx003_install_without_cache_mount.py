@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -115,7 +116,12 @@ class InstallWithoutCacheMount(Rule):
     ## What it does
     Flags a package install (apt, apk, yum, dnf, pip, uv, poetry, npm, yarn, pnpm, go, cargo,
     maven, gradle, composer, bundler, nuget) in a RUN without a `--mount=type=cache` for the
-    tool's cache directory. The message gives the exact mount flags for that tool.
+    tool's cache directory. The message gives the exact mount flags for that tool. `yarn`
+    (bare, `install`, `workspaces focus`) and `pnpm fetch` are installs.
+
+    Not in a Windows stage (a Windows base image such as servercore or nanoserver, a Windows
+    PowerShell or cmd SHELL, or the backtick escape of Windows Dockerfiles): Windows builders
+    have no `RUN --mount`, so the finding could not be followed there.
 
     ## Why is this bad?
     When the step reruns (a manifest or an earlier layer changed), every package is downloaded
@@ -172,6 +178,8 @@ class InstallWithoutCacheMount(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for instruction in ctx.dockerfile.instructions:
+            if instruction.keyword != "RUN" or _windows_stage(ctx, instruction):
+                continue  # no `RUN --mount` on a Windows builder: nothing to follow
             mounts = instruction.cache_mounts()
             where = _Where.of(ctx, instruction)
             run = ctx.commands(instruction)
@@ -221,7 +229,7 @@ class InstallWithoutCacheMount(Rule):
             return None
         if ctx.user(instruction) not in ("root", "0"):
             return None  # a cache mount is root-owned; another user needs uid= we cannot know
-        if _windows_shell(ctx, instruction):
+        if _windows_stage(ctx, instruction):
             return None  # Linux cache paths; RUN mounts are not for Windows builders
         edits = []
         run = ctx.commands(instruction)
@@ -297,14 +305,33 @@ def _unmountable_apt_install(instruction: Instruction, run: list[Command]) -> bo
     return "apt" in tool_names and bool(instruction.heredocs or instruction.json)
 
 
-def _windows_shell(ctx: LintContext, instruction: Instruction) -> bool:
+# A Windows base image by its name: mcr.microsoft.com/windows/servercore, …/nanoserver, dotnet's
+# `-nanoserver-ltsc2022` and framework images, `…-windows` community images.
+_WINDOWS_IMAGE = re.compile(
+    r"(^|[/:_.-])(windows|windowsservercore|servercore|nanoserver)([/:_.-]|$)|/dotnet/framework/"
+)
+
+
+def _windows_stage(ctx: LintContext, instruction: Instruction) -> bool:
+    """Whether the instruction runs on a Windows builder: its stage (or one it builds FROM)
+    starts from a Windows image or sets a PowerShell or cmd SHELL, or the file's escape
+    character is the backtick that Windows Dockerfiles use. Windows builders have no
+    `RUN --mount`, so a cache-mount finding there could not be followed."""
+    if ctx.dockerfile.escape == "`":
+        return True
     stage = ctx.stage_of(instruction)
-    shells = [
-        i
-        for i in (stage.instructions if stage else ())
-        if i.keyword == "SHELL" and i.index < instruction.index
-    ]
-    return bool(shells) and any(w in shells[-1].args[0].lower() for w in ("powershell", "cmd"))
+    if stage is None:
+        return False
+    for each in ctx.stages.chain(stage):
+        if _WINDOWS_IMAGE.search(each.base.lower()):
+            return True
+        shells = [
+            i for i in each.instructions if i.keyword == "SHELL" and i.index < instruction.index
+        ]
+        # Windows PowerShell and cmd run on Windows only (pwsh, PowerShell 7, runs on Linux too)
+        if shells and any(w in shells[-1].args[0].lower() for w in ("powershell", "cmd")):
+            return True
+    return False
 
 
 def _numeric_owner(user: str) -> str:
