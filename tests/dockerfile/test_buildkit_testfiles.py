@@ -115,6 +115,7 @@ def test_instruction_checks_refuse_only_what_buildkits_instruction_parser_does()
     """The parser test files need only parse; BuildKit's instruction parser (instructions/
     parse.go, run before a build) refuses one of them, the bare `HEALTHCHECK` of `health`, and
     our instruction checks refuse that one alone, with BuildKit's message."""
+    require_corpus("buildkit-parser-testfiles", probe="LICENSE")
     refused = {}
     for case in CASES:
         try:
