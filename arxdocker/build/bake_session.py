@@ -221,7 +221,7 @@ def _record(
         plan=plan,
         dropped=[],
         report=report,
-        watch=watch,
+        watch=watch.for_target(target.name),  # another target's failed export is not this one's
         started=started,
         exit_code=exit_code,
         status=own_status,

@@ -102,6 +102,11 @@ class CacheWatch:
             self._seen.add(key)
             self.problems.append(problem)
 
+    def for_target(self, target: str) -> CacheWatch:
+        """The problems one bake target's record keeps: its own, and those naming no target
+        (buildx's cache warnings)."""
+        return CacheWatch([p for p in self.problems if p.target in (None, target)])
+
     @property
     def import_failed(self) -> bool:
         return any(p.direction == "import" and not p.nothing_yet for p in self.problems)

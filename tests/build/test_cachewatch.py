@@ -152,3 +152,20 @@ def test_a_miss_needs_a_cached_shared_parent_and_a_working_import() -> None:
     assert failed.note_shared_misses(["app", "test"]) == [] and failed.import_failed
     # the parent belongs to one target only
     assert _shared_bake(shared=False).note_shared_misses(["app", "test"]) == []
+
+
+def test_a_bake_targets_record_keeps_its_own_cache_problems_and_buildxs_warnings() -> None:
+    from arxdocker.build.cachewatch import CacheProblem, CacheWatch
+
+    watch = CacheWatch(
+        [
+            CacheProblem("export", "exporting cache to registry", "connection refused", "docsite"),
+            CacheProblem("import", "importing cache manifest from x", "denied", "webapp"),
+            CacheProblem("warning", "buildx", "cache export feature is currently not supported"),
+        ]
+    )
+    webapp, docsite = watch.for_target("webapp"), watch.for_target("docsite")
+    assert (webapp.import_failed, webapp.export_failed) == (True, False)
+    assert (docsite.import_failed, docsite.export_failed) == (False, True)
+    assert [p.direction for p in webapp.problems] == ["import", "warning"]
+    assert [p.direction for p in docsite.problems] == ["export", "warning"]
