@@ -202,7 +202,10 @@ def _show(args: argparse.Namespace, outcome: BakeOutcome, warnings: list[str]) -
 
         from arxdocker.analysis.bake import bake_report_dict
 
-        sys.stdout.write(json.dumps(bake_report_dict(outcome.report), indent=2) + "\n")
+        document = bake_report_dict(outcome.report)
+        # what ignore-error=true kept from failing the bake, per target (`describe()` names it)
+        document["cache_problems"] = [problem.describe() for problem in outcome.cache_problems]
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         from arxdocker.render.bake_table import render_bake
         from arxdocker.render.theme import make_console

@@ -134,7 +134,11 @@ def run(args: argparse.Namespace) -> int:
     outcome = retry_if_export_race(outcome, settings.request, output.notice)
     problems = save(outcome.record.to_dict(), settings.history, settings.record)
     output.report(
-        outcome.report, [*outcome.messages, *problems], as_json=settings.json, gate=outcome.gate
+        outcome.report,
+        [*outcome.messages, *problems],
+        as_json=settings.json,
+        gate=outcome.gate,
+        cache_problems=outcome.record.cache.get("problems", []),
     )
     if not settings.json and outcome.report.summary.steps_built:
         from arxdocker.commands.explain import print_why_rebuilt

@@ -66,12 +66,23 @@ class BuildOutput:
             print(f"arxdocker: warning: {message}", file=sys.stderr, flush=True)
 
     def report(
-        self, report: Report, warnings: list[str], *, as_json: bool, gate: str | None = None
+        self,
+        report: Report,
+        warnings: list[str],
+        *,
+        as_json: bool,
+        gate: str | None = None,
+        cache_problems: list[str] | None = None,
     ) -> None:
+        """`cache_problems`: what went wrong with the cache import or export, which
+        `ignore-error=true` keeps from failing the build; in the JSON as `cache_problems`."""
         for message in warnings:
             print(f"arxdocker: warning: {message}", file=sys.stderr)
         if as_json:
-            sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+            document = report.to_dict()
+            if cache_problems is not None:
+                document["cache_problems"] = list(cache_problems)
+            sys.stdout.write(json.dumps(document, indent=2) + "\n")
             sys.stdout.flush()
         else:
             from arxdocker.render.report_table import render_report

@@ -251,6 +251,9 @@ def test_a_failed_cache_export_of_a_multi_target_bake_is_reported(
         assert warning in done.stderr, done.stderr
     records = [json.loads(line) for line in history.read_text().splitlines()]
     assert all(r["cache"]["export_failed"] and r["cache"]["import_failed"] for r in records)
+    problems = json.loads(done.stdout)["cache_problems"]
+    for target in ("webapp", "docsite"):
+        assert any(p.startswith(f"cache export failed for {target} (") for p in problems), problems
     section = summary_file.read_text().split("### Cache problems", 1)[1]
     assert "- cache export failed for webapp (exporting cache to registry): " in section
     assert "- cache import failed for docsite (importing cache manifest from " in section

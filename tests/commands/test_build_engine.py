@@ -461,3 +461,20 @@ def test_sigterm_and_sighup_end_the_build_like_ctrl_c(tmp_path: Path, base: str)
         record = history(tmp_path / ".arxdocker" / "history.jsonl")[-1]
         assert record["status"] == "interrupted"
         assert record["error"] == f"interrupted ({sig.name})"
+
+
+def test_a_cache_export_that_failed_under_ignore_error_is_in_the_json(
+    site: Path, base: str, tmp_path: Path
+) -> None:
+    """The registry: shorthand exports with ignore-error=true, so a dead registry does not fail the
+    build (buildx only logs it): the report document names it in `cache_problems`."""
+    done, document = build(
+        site, "--build-arg", f"BASE_IMAGE={base}", "--cache", "registry:127.0.0.1:9/dead",
+        "--history", str(tmp_path / "h.jsonl"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    problems = document["cache_problems"]
+    assert any(problem.startswith("cache export failed (") for problem in problems), problems
+    assert any(problem in done.stderr for problem in problems)
+    (record,) = history(tmp_path / "h.jsonl")
+    assert record["cache"]["export_failed"] and record["cache"]["problems"] == problems
