@@ -7,7 +7,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 ENGINE_ENV = eval "$$(scripts/engine.sh env)"
 
-.PHONY: venv engine engine-down demo test test-2024 test-fast lint format fixtures bench clean
+.PHONY: venv engine engine-down demo test test-2024 test-fast lint imports format fixtures bench clean
 
 venv: $(VENV)/.installed
 
@@ -37,9 +37,13 @@ test-2024: venv
 test-fast: venv
 	$(BIN)/python -m pytest -m "not engine" $(PYTEST_ARGS)
 
-lint: venv
+lint: venv imports
 	$(BIN)/ruff check arxdocker tests scripts
 	$(BIN)/ruff format --check arxdocker tests scripts
+
+# The import contracts of pyproject.toml ([tool.importlinter]): which package may import which.
+imports: venv
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format arxdocker tests scripts
