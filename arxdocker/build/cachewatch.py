@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from arxdocker.progress.models import INSTRUCTION_STEP, Event, TextLine, Vertex
+from arxdocker.analysis.stepname import parse_step_name
+from arxdocker.progress.models import Event, TextLine, Vertex
 
 _CACHE_PREFIXES = ("importing cache", "exporting cache", "preparing build cache")
 _LOCAL_MISSING = re.compile(r"local cache import at (\S+) not found")
@@ -189,7 +190,5 @@ def cache_vertex(name: str) -> tuple[str | None, str | None]:
 def step_target(name: str, targets: set[str]) -> str | None:
     """The bake target an instruction step is reported under (`[webapp-test test 2/2] RUN …`),
     None for other vertices and for steps outside a bake."""
-    if not INSTRUCTION_STEP.match(name):
-        return None
-    first = name[1:].split(" ", 1)[0]
-    return first if first in targets else None
+    parsed = parse_step_name(name, bake=True)
+    return parsed.target if parsed is not None and parsed.target in targets else None

@@ -17,15 +17,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from arxdocker.engine.dockercli import PLUGIN_DIRS, config_dir
+
 TIMEOUT_S = 20
 MAX_ENTRIES = 16
 _ENV = ("DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CONTEXT", "BUILDX_BUILDER")
-_PLUGIN_DIRS = (
-    "/usr/local/lib/docker/cli-plugins",
-    "/usr/local/libexec/docker/cli-plugins",
-    "/usr/lib/docker/cli-plugins",
-    "/usr/libexec/docker/cli-plugins",
-)
 
 
 def _run(argv: list[str]) -> str | None:
@@ -46,15 +42,11 @@ def _stat(path: Path) -> list[Any] | None:
     return [str(path), info.st_size, info.st_mtime_ns]
 
 
-def _config_dir(environ: dict[str, str]) -> Path:
-    return Path(environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
-
-
 def cache_key(builder: str | None, docker: str, environ: dict[str, str]) -> str:
-    config = _config_dir(environ)
+    config = config_dir(environ)
     binary = shutil.which(docker, path=environ.get("PATH"))
     plugins = [config / "cli-plugins" / "docker-buildx"] + [
-        Path(folder) / "docker-buildx" for folder in _PLUGIN_DIRS
+        Path(folder) / "docker-buildx" for folder in PLUGIN_DIRS
     ]
     # buildx rewrites `current` on every build (same content), so its content is the key.
     state = [config / "buildx" / "instances"]

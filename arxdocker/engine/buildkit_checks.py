@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from arxdocker.engine import cliproc
+from arxdocker.engine.dockercli import version_tuple
 
 MINIMUM_BUILDX = (0, 15)
 VERSION_TIMEOUT_S = 20.0
@@ -76,8 +77,9 @@ def _error_line(stderr: str) -> str:
 def parse_buildx_version(text: str) -> tuple[int, int] | None:
     """(major, minor) of `docker buildx version`'s line: `github.com/docker/buildx v0.29.1 ...`
     upstream, `... 0.29.1+ds1 0.29.1+ds1-4` in Debian's build."""
-    match = re.search(r"buildx\S*\s+v?(\d+)\.(\d+)", text)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    match = re.search(r"buildx\S*\s+(\S+)", text)
+    version = version_tuple(match[1]) if match else None
+    return (version[0], version[1]) if version and len(version) >= 2 else None
 
 
 def probe(docker: str = "docker") -> tuple[Unavailable | None, str]:

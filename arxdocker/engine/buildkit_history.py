@@ -27,21 +27,14 @@ listed build with one `history ls` per builder (`history inspect` would take one
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from arxdocker.engine import cliproc
+from arxdocker.engine.dockercli import buildx_command, version_tuple
 
 TIMEOUT_S = 10
 HISTORY_JSON_FROM = (0, 21)  # `buildx history ls --format json`
-PLUGIN_DIRS = (  # where the docker CLI looks for plugins after the user's config folder
-    "/usr/local/lib/docker/cli-plugins",
-    "/usr/local/libexec/docker/cli-plugins",
-    "/usr/lib/docker/cli-plugins",
-    "/usr/libexec/docker/cli-plugins",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,25 +67,6 @@ def split_ref(ref: str) -> tuple[str | None, str]:
     return (parts[0] or None, parts[-1]) if len(parts) == 3 else (None, parts[-1])
 
 
-def version_tuple(version: str | None) -> tuple[int, ...] | None:
-    """(0, 29, 1) from `0.29.1+ds1`, `v0.13.1`; None when it does not start with a number."""
-    if not version:
-        return None
-    numbers: list[int] = []
-    for part in version.lstrip("v").split("."):
-        digits = ""
-        for char in part:
-            if not char.isdigit():
-                break
-            digits += char
-        if not digits:
-            break
-        numbers.append(int(digits))
-        if len(digits) < len(part):
-            break
-    return tuple(numbers) or None
-
-
 def lacks_history(buildx_version: str | None) -> str | None:
     """Why this buildx cannot answer, when its version says so (unknown versions are tried)."""
     found = version_tuple(buildx_version)
@@ -101,33 +75,9 @@ def lacks_history(buildx_version: str | None) -> str | None:
     return f"buildx {buildx_version} has no `history ls --format json` (buildx 0.21 and later)"
 
 
-def buildx_command(docker: str = "docker") -> list[str]:
-    """How to run buildx: its plugin binary directly where the docker CLI would find it (one Go
-    process, ~60 ms here, against ~150 ms for `docker buildx`, which also starts the docker CLI
-    and asks the plugin for its metadata), else `docker buildx`."""
-    config = config_dir()
-    folders = [*_extra_plugin_dirs(config), config / "cli-plugins", *map(Path, PLUGIN_DIRS)]
-    for folder in folders:
-        binary = folder / "docker-buildx"
-        if os.access(binary, os.X_OK):
-            return [str(binary)]
-    return [docker, "buildx"]
-
-
-def _extra_plugin_dirs(config: Path) -> list[Path]:
-    try:
-        data = json.loads((config / "config.json").read_bytes())
-    except (OSError, ValueError):
-        return []
-    extra = data.get("cliPluginsExtraDirs") if isinstance(data, dict) else None
-    if not isinstance(extra, list):
-        return []
-    return [Path(item) for item in extra if isinstance(item, str)]
-
-
 def parse_ls(text: str) -> dict[str, BuildkitCounts]:
     """The counts of every record `history ls --format json` lists (one JSON object a line), by
-    ref (pure). Its status words are capitalised (`Completed`); `inspect`'s are not."""
+    ref (pure). Its status words are capitalised (`Completed`): they are kept in lower case."""
     found: dict[str, BuildkitCounts] = {}
     for line in text.splitlines():
         try:
@@ -165,7 +115,3 @@ def list_counts(
         first = next((line.strip() for line in err.splitlines() if line.strip()), "")
         return {}, f"buildx history ls exited {code}: {first}"[:300]
     return parse_ls(out), None
-
-
-def config_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
-    return Path(environ.get("DOCKER_CONFIG") or Path.home() / ".docker")

@@ -56,9 +56,9 @@ class Record:
     min_hit_rate_failed: bool = False
     # What `explain` compares: the Dockerfile outline (ARG/ENV by hash), --no-cache(-filter).
     inputs: dict[str, Any] = field(default_factory=dict)
-    # BuildKit's own counts from its history record (engine/buildkit_history.py): ref, status,
-    # num_total_steps, num_cached_steps, num_completed_steps, a note when they are missing. None
-    # when buildx named no build ref; records written before this field have no key at all.
+    # BuildKit's ref of the build (`ref`), whose own counts `history --buildkit` reads later
+    # (engine/buildkit_history.py), and a `note` where a buildx has no history. None when buildx
+    # named no build ref; records written before this field have no key at all.
     buildkit: dict[str, Any] | None = None
 
     @property
@@ -75,13 +75,6 @@ class Record:
             "duration_s": self.duration_s,
             **data,
         }
-
-
-def buildkit_counts(record: dict[str, Any]) -> dict[str, Any] | None:
-    """A stored record's `buildkit` part; None for a record without one (older records, old
-    buildx) or with a malformed one."""
-    value = record.get("buildkit")
-    return value if isinstance(value, dict) else None
 
 
 def host_facts(peak_rss_bytes: int | None) -> dict[str, Any]:

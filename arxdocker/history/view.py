@@ -50,9 +50,13 @@ class RecordView:
     step_starts: tuple[float | None, ...] = ()
     dockerfile: str | None = None
     dockerfile_sha256: str | None = None
-    # BuildKit's ref of the build (`builder/node/id`), and its counts when the record has them
-    buildkit_ref: str | None = None
+    # the record's `buildkit` part: BuildKit's ref of the build, and its counts if it has them
     buildkit: dict[str, Any] | None = None
+
+    @property
+    def buildkit_ref(self) -> str | None:
+        """BuildKit's ref of the build (`builder/node/id`), where the record keeps it."""
+        return _str((self.buildkit or {}).get("ref"))
 
     @classmethod
     def from_dict(cls, data: Any, source: str) -> RecordView:
@@ -85,7 +89,6 @@ class RecordView:
             step_starts=tuple(_step_start(item) for item in steps),
             dockerfile=_str(dockerfile.get("path")),
             dockerfile_sha256=_str(dockerfile.get("sha256")),
-            buildkit_ref=_str((buildkit or {}).get("ref")),
             buildkit=buildkit,
         )
 

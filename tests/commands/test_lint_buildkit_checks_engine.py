@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 
 from tests.commands import _cli
+from tests.engine.scenarios import buildx_version
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
@@ -26,17 +27,6 @@ REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((REPO / "tests" / "fixtures" / "sarif-schema-2.1.0.json").read_text())
 DEBIAN_IMAGE = "arxdocker/debian-python:12"
 EXPERIMENTAL = ("--build-arg", "BUILDKIT_DOCKERFILE_CHECK=experimental=all")
-
-
-def buildx_version() -> tuple[int, int]:
-    words = subprocess.run(
-        ["docker", "buildx", "version"], capture_output=True, text=True, check=False
-    ).stdout.split()
-    numbers = (words[1] if len(words) > 1 else "").lstrip("v").split(".")
-    try:
-        return int(numbers[0]), int(numbers[1])
-    except (IndexError, ValueError):
-        return (0, 0)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from arxdocker.engine import buildkit_history as bh
+from arxdocker.engine import dockercli
 
 LS = "\n".join(
     json.dumps(item)
@@ -93,7 +94,7 @@ def test_without_a_plugin_binary_docker_buildx_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "empty"))
-    monkeypatch.setattr(bh, "PLUGIN_DIRS", ())
+    monkeypatch.setattr(dockercli, "PLUGIN_DIRS", ())
     assert bh.buildx_command("/opt/docker") == ["/opt/docker", "buildx"]
     extra = tmp_path / "extra"
     extra.mkdir()
